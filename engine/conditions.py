@@ -1,0 +1,641 @@
+"""Conditions as data: a tagged union of small models, evaluated in three values.
+
+A condition is a one-key mapping whose key names the operator::
+
+    all:
+      - equals: {question: tech.cameras, value: true}
+      - contains: {question: tech.analysis, value: emotions}
+      - not: {answered: context.opt_out}
+
+Operators over answers (``equals``, ``in``, ``contains``, ``answered``, ``gt``,
+``gte``, ``lt``, ``lte``, ``any_row``) and over derived values (``criteria_count``,
+``criterion``, ``art35_3``, ``national_list``, ``finding``, ``exemption``,
+``risk_level``) are listed in :data:`OPERATOR_MODELS` and :data:`EVALUATORS`; nothing registers itself.
+
+Evaluation follows Kleene's three-valued logic. A question that is visible but
+unanswered makes a leaf UNKNOWN, and UNKNOWN propagates through ``all`` / ``any``
+/ ``not`` honestly (``all`` of FALSE and UNKNOWN is FALSE; of TRUE and UNKNOWN is
+UNKNOWN). A question that is hidden by its ``show_if`` does not apply, so a leaf
+on it is FALSE. Every outcome carries the facts that decided it, which become a
+finding's "fired because" trace.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from dataclasses import field as dc_field
+from enum import Enum
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, model_validator
+
+Scalar = str | bool | int | float
+RiskLevelName = Literal["low", "medium", "high"]
+RISK_ORDER: dict[str, int] = {"low": 0, "medium": 1, "high": 2}
+MAX_CONDITIONS = 60
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
+
+
+# --- arguments -----------------------------------------------------------------
+
+
+class ValueArgs(_Model):
+    """A question (or a field of a risk rating) compared with one value."""
+
+    question: str
+    value: Scalar
+    field: str | None = Field(default=None, description="For a risk rating: likelihood_before, severity_after, ...")
+
+
+class ValuesArgs(_Model):
+    """A question whose answer must be one of ``values``."""
+
+    question: str
+    values: list[Scalar] = Field(min_length=1, max_length=200)
+
+
+class NumberArgs(_Model):
+    """A question (or risk-rating field) compared with a number."""
+
+    question: str
+    value: int | float
+    field: str | None = None
+
+
+class CountArgs(_Model):
+    """Bounds on the number of WP248 criteria met; at least one bound."""
+
+    gte: int | None = None
+    gt: int | None = None
+    lte: int | None = None
+    lt: int | None = None
+    equals: int | None = None
+
+    @model_validator(mode="after")
+    def _one_bound(self) -> CountArgs:
+        if all(v is None for v in (self.gte, self.gt, self.lte, self.lt, self.equals)):
+            raise ValueError("give at least one of gte, gt, lte, lt, equals")
+        return self
+
+
+class RiskLevelArgs(_Model):
+    """A risk rating's level, before or after measures, reaches ``at_least``."""
+
+    question: str | None = Field(default=None, description="One risk rating, or any when omitted")
+    phase: Literal["before", "after"] = "after"
+    at_least: RiskLevelName = "high"
+
+
+class AnyRowArgs(_Model):
+    """Some row of a repeatable group meets ``where`` (sub-question ids are local)."""
+
+    question: str
+    where: Condition
+
+
+# --- operators -------------------------------------------------------------------
+
+
+class All(_Model):
+    all: list[Condition] = Field(min_length=1, max_length=MAX_CONDITIONS)
+
+
+class AnyOf(_Model):
+    any: list[Condition] = Field(min_length=1, max_length=MAX_CONDITIONS)
+
+
+class Not(_Model):
+    not_: Condition = Field(alias="not")
+
+
+class Equals(_Model):
+    equals: ValueArgs
+
+
+class In(_Model):
+    in_: ValuesArgs = Field(alias="in")
+
+
+class Contains(_Model):
+    contains: ValueArgs
+
+
+class Answered(_Model):
+    answered: str
+
+
+class Gt(_Model):
+    gt: NumberArgs
+
+
+class Gte(_Model):
+    gte: NumberArgs
+
+
+class Lt(_Model):
+    lt: NumberArgs
+
+
+class Lte(_Model):
+    lte: NumberArgs
+
+
+class AnyRow(_Model):
+    any_row: AnyRowArgs
+
+
+class CriteriaCount(_Model):
+    criteria_count: CountArgs
+
+
+class Criterion(_Model):
+    criterion: str
+
+
+class Art35Point(_Model):
+    art35_3: Literal["a", "b", "c", "any"]
+
+
+class NationalList(_Model):
+    national_list: str = Field(description="A list id such as cnil_35_4, or 'any'")
+
+
+class FindingFired(_Model):
+    finding: str
+
+
+class Exemption(_Model):
+    exemption: Literal[True]
+
+
+class RiskLevel(_Model):
+    risk_level: RiskLevelArgs
+
+
+OPERATOR_MODELS: dict[str, type[_Model]] = {
+    "all": All,
+    "any": AnyOf,
+    "not": Not,
+    "equals": Equals,
+    "in": In,
+    "contains": Contains,
+    "answered": Answered,
+    "gt": Gt,
+    "gte": Gte,
+    "lt": Lt,
+    "lte": Lte,
+    "any_row": AnyRow,
+    "criteria_count": CriteriaCount,
+    "criterion": Criterion,
+    "art35_3": Art35Point,
+    "national_list": NationalList,
+    "finding": FindingFired,
+    "exemption": Exemption,
+    "risk_level": RiskLevel,
+}
+
+_ALIASES = {"not_": "not", "in_": "in"}
+
+
+def _operator_of(value: Any) -> str | None:
+    if isinstance(value, dict):
+        if len(value) == 1:
+            return str(next(iter(value)))
+        return "<" + "+".join(sorted(map(str, value))) + ">" if value else "<empty>"
+    if isinstance(value, BaseModel):
+        name = next(iter(type(value).model_fields))
+        return _ALIASES.get(name, name)
+    return None
+
+
+Condition = Annotated[
+    Annotated[All, Tag("all")]
+    | Annotated[AnyOf, Tag("any")]
+    | Annotated[Not, Tag("not")]
+    | Annotated[Equals, Tag("equals")]
+    | Annotated[In, Tag("in")]
+    | Annotated[Contains, Tag("contains")]
+    | Annotated[Answered, Tag("answered")]
+    | Annotated[Gt, Tag("gt")]
+    | Annotated[Gte, Tag("gte")]
+    | Annotated[Lt, Tag("lt")]
+    | Annotated[Lte, Tag("lte")]
+    | Annotated[AnyRow, Tag("any_row")]
+    | Annotated[CriteriaCount, Tag("criteria_count")]
+    | Annotated[Criterion, Tag("criterion")]
+    | Annotated[Art35Point, Tag("art35_3")]
+    | Annotated[NationalList, Tag("national_list")]
+    | Annotated[FindingFired, Tag("finding")]
+    | Annotated[Exemption, Tag("exemption")]
+    | Annotated[RiskLevel, Tag("risk_level")],
+    Discriminator(
+        _operator_of,
+        custom_error_type="unknown_operator",
+        custom_error_message=(
+            "a condition is a mapping with exactly one operator key, one of: " + ", ".join(OPERATOR_MODELS)
+        ),
+    ),
+]
+
+for _model in (AnyRowArgs, All, AnyOf, Not):
+    _model.model_rebuild()
+
+
+def operator(cond: Condition) -> str:
+    """The operator key of a condition (``all``, ``equals``, ...)."""
+    name = next(iter(type(cond).model_fields))
+    return _ALIASES.get(name, name)
+
+
+def argument(cond: Condition) -> Any:
+    """The single argument of a condition (its only field's value)."""
+    return getattr(cond, next(iter(type(cond).model_fields)))
+
+
+def walk(cond: Condition) -> Iterator[Condition]:
+    """Every condition in the tree, parents first; ``any_row`` bodies included."""
+    yield cond
+    if isinstance(cond, All):
+        for c in cond.all:
+            yield from walk(c)
+    elif isinstance(cond, AnyOf):
+        for c in cond.any:
+            yield from walk(c)
+    elif isinstance(cond, Not):
+        yield from walk(cond.not_)
+    elif isinstance(cond, AnyRow):
+        yield from walk(cond.any_row.where)
+
+
+def questions_named(cond: Condition) -> set[str]:
+    """Ids of the top-level questions a condition reads (not sub-questions of rows)."""
+    out: set[str] = set()
+    _collect_questions(cond, out)
+    return out
+
+
+def _collect_questions(cond: Condition, out: set[str]) -> None:
+    if isinstance(cond, All):
+        for c in cond.all:
+            _collect_questions(c, out)
+    elif isinstance(cond, AnyOf):
+        for c in cond.any:
+            _collect_questions(c, out)
+    elif isinstance(cond, Not):
+        _collect_questions(cond.not_, out)
+    elif isinstance(cond, AnyRow):
+        out.add(cond.any_row.question)
+    elif isinstance(cond, Answered):
+        out.add(cond.answered)
+    elif isinstance(cond, RiskLevel):
+        if cond.risk_level.question:
+            out.add(cond.risk_level.question)
+    else:
+        arg = argument(cond)
+        question = getattr(arg, "question", None)
+        if isinstance(question, str):
+            out.add(question)
+
+
+# --- three-valued evaluation ---------------------------------------------------------
+
+
+class Tri(Enum):
+    """Kleene's three truth values."""
+
+    FALSE = 0
+    UNKNOWN = 1
+    TRUE = 2
+
+    def __invert__(self) -> Tri:
+        return {Tri.FALSE: Tri.TRUE, Tri.TRUE: Tri.FALSE, Tri.UNKNOWN: Tri.UNKNOWN}[self]
+
+
+@dataclass(frozen=True)
+class Fact:
+    """One leaf that decided an outcome: what was asked of which answer.
+
+    ``negated`` is set when the leaf sits under an odd number of ``not``, so
+    "not (opt_out = app)" reads as a fact about the answer, not a double negative.
+    """
+
+    op: str
+    subject: str
+    expected: Any
+    actual: Any
+    result: Tri
+    negated: bool = False
+    field: str | None = None
+    row: int | None = None
+
+
+@dataclass(frozen=True)
+class Outcome:
+    value: Tri
+    facts: tuple[Fact, ...]
+
+
+class Context:
+    """What a condition can read: visible answers and derived values so far.
+
+    Args:
+        answers: Answers by question id, already restricted to visible questions.
+        hidden: Ids of questions that do not apply (their ``show_if`` is not TRUE).
+        kinds: Question kind by id (``yes_no``, ``multi_choice``, ...).
+    """
+
+    def __init__(
+        self,
+        answers: dict[str, Any],
+        hidden: set[str],
+        kinds: dict[str, str],
+        derived: Derived | None = None,
+    ) -> None:
+        self.answers = answers
+        self.hidden = hidden
+        self.kinds = kinds
+        self.derived = derived if derived is not None else Derived()
+
+
+@dataclass
+class Derived:
+    """Values computed from rules, readable by later rules and the verdict policy.
+
+    ``criteria_met`` and ``criteria_undecided`` hold, per criterion, the rule ids
+    that fired or are undecided; the other maps hold the best truth value so far.
+    """
+
+    criteria_met: dict[str, list[str]] = dc_field(default_factory=dict)
+    criteria_undecided: dict[str, list[str]] = dc_field(default_factory=dict)
+    findings: dict[str, Tri] = dc_field(default_factory=dict)
+    art35_3: dict[str, Tri] = dc_field(default_factory=dict)
+    national_lists: dict[str, Tri] = dc_field(default_factory=dict)
+    exemption: Tri = Tri.FALSE
+    risk_levels: dict[str, dict[str, str | None]] = dc_field(default_factory=dict)
+
+
+def _merge_tri(values: dict[str, Tri], key: str, value: Tri) -> None:
+    old = values.get(key, Tri.FALSE)
+    values[key] = Tri(max(old.value, value.value))
+
+
+def record_rule(derived: Derived, rule_id: str, value: Tri, evidences: RuleEvidence) -> None:
+    """Fold one rule's outcome into the derived values that later conditions read."""
+    derived.findings[rule_id] = value
+    if value is Tri.FALSE:
+        return
+    target = derived.criteria_met if value is Tri.TRUE else derived.criteria_undecided
+    for criterion in evidences.criteria:
+        target.setdefault(criterion, []).append(rule_id)
+    for point in evidences.art35_3:
+        _merge_tri(derived.art35_3, point, value)
+    for item in evidences.national_lists:
+        _merge_tri(derived.national_lists, item, value)
+    if evidences.exemption:
+        derived.exemption = Tri(max(derived.exemption.value, value.value))
+
+
+@dataclass(frozen=True)
+class RuleEvidence:
+    """What a fired rule evidences, in the shape :func:`record_rule` needs."""
+
+    criteria: tuple[str, ...] = ()
+    art35_3: tuple[str, ...] = ()
+    national_lists: tuple[str, ...] = ()
+    exemption: bool = False
+
+
+def check(cond: Condition, ctx: Context) -> Outcome:
+    """Evaluate ``cond`` against ``ctx`` in three values, with the deciding facts."""
+    return EVALUATORS[type(cond)](cond, ctx)
+
+
+def _all(cond: Any, ctx: Context) -> Outcome:
+    outcomes = [check(c, ctx) for c in cond.all]
+    return _combine(outcomes, Tri.FALSE, Tri.TRUE)
+
+
+def _any(cond: Any, ctx: Context) -> Outcome:
+    outcomes = [check(c, ctx) for c in cond.any]
+    return _combine(outcomes, Tri.TRUE, Tri.FALSE)
+
+
+def _combine(outcomes: list[Outcome], dominant: Tri, neutral: Tri) -> Outcome:
+    """Shared logic of all/any: a dominant child decides; else unknown; else neutral."""
+    deciding = [o for o in outcomes if o.value is dominant]
+    if deciding:
+        return Outcome(dominant, tuple(f for o in deciding for f in o.facts))
+    unknown = [o for o in outcomes if o.value is Tri.UNKNOWN]
+    if unknown:
+        return Outcome(Tri.UNKNOWN, tuple(f for o in unknown for f in o.facts))
+    return Outcome(neutral, tuple(f for o in outcomes for f in o.facts))
+
+
+def _not(cond: Any, ctx: Context) -> Outcome:
+    inner = check(cond.not_, ctx)
+    facts = tuple(
+        Fact(f.op, f.subject, f.expected, f.actual, ~f.result, not f.negated, f.field, f.row) for f in inner.facts
+    )
+    return Outcome(~inner.value, facts)
+
+
+_MISSING = object()
+
+
+def _value_of(ctx: Context, question: str, field: str | None) -> Any:
+    """The answer, ``_MISSING`` if unanswered, or ``None`` if the question is hidden."""
+    if question in ctx.hidden:
+        return None
+    value = ctx.answers.get(question, _MISSING)
+    if value is _MISSING or value is None or value == "" or value == []:
+        return _MISSING
+    if field is not None:
+        sub = value.get(field) if isinstance(value, dict) else None
+        return _MISSING if sub is None else sub
+    return value
+
+
+def _leaf(
+    op: str, question: str, expected: Any, field: str | None, ctx: Context, test: Callable[[Any], bool]
+) -> Outcome:
+    actual = _value_of(ctx, question, field)
+    if actual is None:
+        return Outcome(Tri.FALSE, (Fact(op, question, expected, "not asked", Tri.FALSE, field=field),))
+    if actual is _MISSING:
+        return Outcome(Tri.UNKNOWN, (Fact(op, question, expected, None, Tri.UNKNOWN, field=field),))
+    result = Tri.TRUE if test(actual) else Tri.FALSE
+    return Outcome(result, (Fact(op, question, expected, actual, result, field=field),))
+
+
+def _same(actual: Any, expected: Any) -> bool:
+    if isinstance(actual, bool) or isinstance(expected, bool):
+        return actual is expected
+    return bool(actual == expected)
+
+
+def _equals(cond: Any, ctx: Context) -> Outcome:
+    a = cond.equals
+    return _leaf("equals", a.question, a.value, a.field, ctx, lambda v: _same(v, a.value))
+
+
+def _in(cond: Any, ctx: Context) -> Outcome:
+    a = cond.in_
+    return _leaf("in", a.question, a.values, None, ctx, lambda v: any(_same(v, x) for x in a.values))
+
+
+def _contains(cond: Any, ctx: Context) -> Outcome:
+    a = cond.contains
+    return _leaf(
+        "contains", a.question, a.value, a.field, ctx, lambda v: a.value in v if isinstance(v, list | str) else False
+    )
+
+
+def _compare(op: str, test: Callable[[float, float], bool]) -> Callable[[Any, Context], Outcome]:
+    def evaluate(cond: Any, ctx: Context) -> Outcome:
+        a = getattr(cond, op)
+        return _leaf(
+            op,
+            a.question,
+            a.value,
+            a.field,
+            ctx,
+            lambda v: isinstance(v, int | float) and not isinstance(v, bool) and test(v, a.value),
+        )
+
+    return evaluate
+
+
+def _answered(cond: Any, ctx: Context) -> Outcome:
+    question = cond.answered
+    actual = _value_of(ctx, question, None)
+    if actual is None:
+        return Outcome(Tri.FALSE, (Fact("answered", question, None, "not asked", Tri.FALSE),))
+    result = Tri.FALSE if actual is _MISSING else Tri.TRUE
+    return Outcome(result, (Fact("answered", question, None, None if actual is _MISSING else actual, result),))
+
+
+def _any_row(cond: Any, ctx: Context) -> Outcome:
+    a = cond.any_row
+    rows = _value_of(ctx, a.question, None)
+    if rows is None:
+        return Outcome(Tri.FALSE, (Fact("any_row", a.question, None, "not asked", Tri.FALSE),))
+    if rows is _MISSING:
+        return Outcome(Tri.UNKNOWN, (Fact("any_row", a.question, None, None, Tri.UNKNOWN),))
+    outcomes = []
+    for index, row in enumerate(rows):
+        row_ctx = Context(row if isinstance(row, dict) else {}, set(), ctx.kinds, ctx.derived)
+        outcome = check(a.where, row_ctx)
+        facts = tuple(
+            Fact(f.op, f"{a.question}.{f.subject}", f.expected, f.actual, f.result, f.negated, f.field, index + 1)
+            for f in outcome.facts
+        )
+        outcomes.append(Outcome(outcome.value, facts))
+    return _combine(outcomes, Tri.TRUE, Tri.FALSE)
+
+
+def _criteria_count(cond: Any, ctx: Context) -> Outcome:
+    a = cond.criteria_count
+    met = len(ctx.derived.criteria_met)
+    possible = met + len(set(ctx.derived.criteria_undecided) - set(ctx.derived.criteria_met))
+
+    def ok(n: int) -> bool:
+        return (
+            (a.gte is None or n >= a.gte)
+            and (a.gt is None or n > a.gt)
+            and (a.lte is None or n <= a.lte)
+            and (a.lt is None or n < a.lt)
+            and (a.equals is None or n == a.equals)
+        )
+
+    # the count can still grow from `met` up to `possible` as answers arrive
+    results = {ok(n) for n in range(met, possible + 1)}
+    value = Tri.TRUE if results == {True} else Tri.FALSE if results == {False} else Tri.UNKNOWN
+    expected = a.model_dump(exclude_none=True)
+    return Outcome(value, (Fact("criteria_count", "criteria", expected, met, value),))
+
+
+def _criterion(cond: Any, ctx: Context) -> Outcome:
+    name = cond.criterion
+    if name in ctx.derived.criteria_met:
+        value = Tri.TRUE
+    elif name in ctx.derived.criteria_undecided:
+        value = Tri.UNKNOWN
+    else:
+        value = Tri.FALSE
+    return Outcome(value, (Fact("criterion", name, True, value is Tri.TRUE, value),))
+
+
+def _tri_lookup(op: str, table: dict[str, Tri], key: str) -> Outcome:
+    if key == "any":
+        value = Tri(max((v.value for v in table.values()), default=Tri.FALSE.value))
+    else:
+        value = table.get(key, Tri.FALSE)
+    return Outcome(value, (Fact(op, key, True, value is Tri.TRUE, value),))
+
+
+def _art35(cond: Any, ctx: Context) -> Outcome:
+    return _tri_lookup("art35_3", ctx.derived.art35_3, cond.art35_3)
+
+
+def _national_list(cond: Any, ctx: Context) -> Outcome:
+    return _tri_lookup("national_list", ctx.derived.national_lists, cond.national_list)
+
+
+def _finding(cond: Any, ctx: Context) -> Outcome:
+    return _tri_lookup("finding", ctx.derived.findings, cond.finding)
+
+
+def _exemption(cond: Any, ctx: Context) -> Outcome:
+    value = ctx.derived.exemption
+    return Outcome(value, (Fact("exemption", "exemption", True, value is Tri.TRUE, value),))
+
+
+def _risk_level(cond: Any, ctx: Context) -> Outcome:
+    a = cond.risk_level
+    levels = ctx.derived.risk_levels
+    names = [a.question] if a.question else sorted(levels)
+    threshold = RISK_ORDER[a.at_least]
+    outcomes = []
+    for name in names:
+        level = levels.get(name, {}).get(a.phase)
+        if name in ctx.hidden:
+            outcomes.append(
+                Outcome(Tri.FALSE, (Fact("risk_level", name, a.at_least, "not asked", Tri.FALSE, field=a.phase),))
+            )
+        elif level is None:
+            outcomes.append(
+                Outcome(Tri.UNKNOWN, (Fact("risk_level", name, a.at_least, None, Tri.UNKNOWN, field=a.phase),))
+            )
+        else:
+            result = Tri.TRUE if RISK_ORDER[level] >= threshold else Tri.FALSE
+            outcomes.append(Outcome(result, (Fact("risk_level", name, a.at_least, level, result, field=a.phase),)))
+    if not outcomes:
+        return Outcome(Tri.FALSE, ())
+    return _combine(outcomes, Tri.TRUE, Tri.FALSE)
+
+
+EVALUATORS: dict[type[Any], Callable[[Any, Context], Outcome]] = {
+    All: _all,
+    AnyOf: _any,
+    Not: _not,
+    Equals: _equals,
+    In: _in,
+    Contains: _contains,
+    Answered: _answered,
+    Gt: _compare("gt", lambda v, x: v > x),
+    Gte: _compare("gte", lambda v, x: v >= x),
+    Lt: _compare("lt", lambda v, x: v < x),
+    Lte: _compare("lte", lambda v, x: v <= x),
+    AnyRow: _any_row,
+    CriteriaCount: _criteria_count,
+    Criterion: _criterion,
+    Art35Point: _art35,
+    NationalList: _national_list,
+    FindingFired: _finding,
+    Exemption: _exemption,
+    RiskLevel: _risk_level,
+}

@@ -1,0 +1,442 @@
+"""``evaluate(questionnaire, answers) -> Evaluation``: pure, deterministic, explained.
+
+The steps, each driven by the questionnaire's data:
+
+1. visibility: questions in show_if dependency order; a question whose show_if
+   is not TRUE is hidden and its answer, if any, is ignored;
+2. risks: each risk rating's level before and after measures, from the risk
+   matrix;
+3. rules, in dependency order (a rule reading ``criteria_count`` runs after
+   every rule that evidences a criterion); each fires (TRUE), stays silent
+   (FALSE) or is undecided (UNKNOWN), with the facts that decided it;
+4. the DPIA verdict: the first verdict-policy entry whose condition is TRUE;
+   if an earlier entry was UNKNOWN the verdict is provisional;
+5. the AI Act status: the most serious status among fired rules;
+6. prior consultation (Art. 36): a residual risk at or above the matrix's
+   threshold.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from engine.conditions import RISK_ORDER, Context, Derived, Fact, RuleEvidence, Tri, check, record_rule
+from engine.evaluation import (
+    AiActOutcome,
+    CriterionResult,
+    DpiaOutcome,
+    Evaluation,
+    Finding,
+    PointResult,
+    PriorConsultation,
+    RiskPhase,
+    RiskResult,
+    TraceItem,
+    Undecided,
+)
+from engine.i18n import message
+from engine.model import AI_ACT_ORDER, SEVERITY_ORDER, Questionnaire, RiskRating, Rule
+
+
+def evaluate(q: Questionnaire, answers: dict[str, Any], lang: str | None = None) -> Evaluation:
+    """Score ``answers`` (already checked, see :func:`engine.answers.check_answers`).
+
+    Args:
+        q: A loaded questionnaire.
+        answers: Answers by question id; missing or None means unanswered.
+        lang: Language of the texts in the result; the questionnaire's first by default.
+    """
+    lang = lang if lang in q.languages else q.languages[0]
+    question_order, rule_order = q.question_order, q.rule_order
+
+    visible_answers, hidden = _visibility(q, question_order, answers)
+    derived = Derived()
+    risks = _risks(q, visible_answers, hidden, derived, lang)
+    ctx = Context(visible_answers, hidden, q.kinds, derived)
+
+    fired: list[tuple[Rule, tuple[Fact, ...]]] = []
+    undecided: list[tuple[Rule, tuple[Fact, ...]]] = []
+    for rule in rule_order:
+        outcome = check(rule.when, ctx)
+        evidence = RuleEvidence(
+            tuple(rule.criteria),
+            tuple(rule.art35_3),
+            tuple(item.key for item in rule.national_lists) + tuple(item.list for item in rule.national_lists),
+            rule.exemption,
+        )
+        record_rule(derived, rule.id, outcome.value, evidence)
+        if outcome.value is Tri.TRUE:
+            fired.append((rule, outcome.facts))
+        elif outcome.value is Tri.UNKNOWN:
+            undecided.append((rule, outcome.facts))
+
+    writer = _Writer(q, lang)
+    visible = [qid for qid in q.questions if qid not in hidden]
+    answered = [qid for qid in visible if qid in visible_answers]
+    required = [qid for qid in visible if q.questions[qid].required]
+    missing = [qid for qid in required if qid not in visible_answers]
+    completion = 100.0 if not required else round(100.0 * (len(required) - len(missing)) / len(required), 1)
+
+    findings = sorted(
+        (writer.finding(rule, facts) for rule, facts in fired),
+        key=lambda f: (-SEVERITY_ORDER[f.severity], f.rule_id),
+    )
+    return Evaluation(
+        questionnaire_id=q.id,
+        questionnaire_version=q.version,
+        lang=lang,
+        visible_questions=visible,
+        answered_questions=answered,
+        missing_required=missing,
+        completion=completion,
+        criteria=[
+            CriterionResult(
+                id=c.id,
+                title=q.text(c.title, lang),
+                status=_status(c.id, derived.criteria_met, derived.criteria_undecided),
+                rules=derived.criteria_met.get(c.id) or derived.criteria_undecided.get(c.id, []),
+            )
+            for c in q.criteria
+        ],
+        criteria_met=[c.id for c in q.criteria if c.id in derived.criteria_met],
+        art35_3=[
+            PointResult(
+                id=p.id,
+                title=q.text(p.title, lang),
+                status=_tri_status(derived.art35_3.get(p.id, Tri.FALSE)),
+                rules=[r.id for r, _ in fired + undecided if p.id in r.art35_3],
+            )
+            for p in q.art35_3
+        ],
+        art35_3_met=sorted(k for k, v in derived.art35_3.items() if v is Tri.TRUE),
+        national_lists_met=sorted({item.key for rule, _ in fired for item in rule.national_lists}),
+        dpia=_dpia(q, ctx, lang, fired),
+        ai_act=_ai_act(q, lang, fired, undecided),
+        findings=findings,
+        undecided=[writer.undecided(rule, facts) for rule, facts in undecided],
+        risks=risks,
+        prior_consultation=_prior_consultation(q, risks, lang),
+    )
+
+
+def _visibility(q: Questionnaire, order: list[str], answers: dict[str, Any]) -> tuple[dict[str, Any], set[str]]:
+    visible: dict[str, Any] = {}
+    hidden: set[str] = set()
+    ctx = Context(visible, hidden, q.kinds)
+    for qid in order:
+        section = q.section_of[qid]
+        shown = True
+        for cond in (section.show_if, q.questions[qid].show_if):
+            if cond is not None and check(cond, ctx).value is not Tri.TRUE:
+                shown = False
+                break
+        if not shown:
+            hidden.add(qid)
+            continue
+        value = answers.get(qid)
+        if value is not None and value != "" and value != []:
+            visible[qid] = value
+    return visible, hidden
+
+
+def _status(key: str, met: dict[str, list[str]], undecided: dict[str, list[str]]) -> Any:
+    return "met" if key in met else "undecided" if key in undecided else "not_met"
+
+
+def _tri_status(value: Tri) -> Any:
+    return {Tri.TRUE: "met", Tri.UNKNOWN: "undecided", Tri.FALSE: "not_met"}[value]
+
+
+def _risks(
+    q: Questionnaire, answers: dict[str, Any], hidden: set[str], derived: Derived, lang: str
+) -> list[RiskResult]:
+    matrix = q.risk_matrix
+    out = []
+    for qid, question in q.questions.items():
+        if not isinstance(question, RiskRating) or qid in hidden:
+            continue
+        value = answers.get(qid) or {}
+        phases = {}
+        for phase in ("before", "after"):
+            likelihood = value.get(f"likelihood_{phase}")
+            severity = value.get(f"severity_{phase}")
+            level = None
+            if matrix is not None and likelihood is not None and severity is not None:
+                level = _cell(q, likelihood, severity)
+            phases[phase] = RiskPhase(
+                likelihood=likelihood,
+                severity=severity,
+                likelihood_label=_level_label(q, question.likelihood_scale, likelihood, lang),
+                severity_label=_level_label(q, question.severity_scale, severity, lang),
+                level=level,
+            )
+        derived.risk_levels[qid] = {"before": phases["before"].level, "after": phases["after"].level}
+        out.append(RiskResult(question=qid, title=_short(q, qid, lang), before=phases["before"], after=phases["after"]))
+    return out
+
+
+def _cell(q: Questionnaire, likelihood: int, severity: int) -> Any:
+    matrix = q.risk_matrix
+    assert matrix is not None
+    l_levels = [lv.value for lv in q.scales_by_id[matrix.likelihood_scale].levels]
+    s_levels = [lv.value for lv in q.scales_by_id[matrix.severity_scale].levels]
+    if likelihood not in l_levels or severity not in s_levels:
+        return None
+    return matrix.cells[s_levels.index(severity)][l_levels.index(likelihood)]
+
+
+def _level_label(q: Questionnaire, scale_id: str, value: int | None, lang: str) -> str | None:
+    if value is None:
+        return None
+    scale = q.scales_by_id.get(scale_id)
+    return scale.label(value, lang) if scale else str(value)
+
+
+def _prior_consultation(q: Questionnaire, risks: list[RiskResult], lang: str) -> PriorConsultation:
+    matrix = q.risk_matrix
+    if matrix is None or not risks:
+        return PriorConsultation(indicated=False if matrix is None or not risks else None, reason="", risks=[])
+    threshold = RISK_ORDER[matrix.prior_consultation_from]
+    high = [r.question for r in risks if r.after.level is not None and RISK_ORDER[r.after.level] >= threshold]
+    unknown = [r.question for r in risks if r.after.level is None]
+    indicated: bool | None = True if high else (None if unknown else False)
+    reason = q.text(matrix.prior_consultation_reason, lang) if high else ""
+    return PriorConsultation(indicated=indicated, reason=reason, risks=high)
+
+
+def _dpia(q: Questionnaire, ctx: Context, lang: str, fired: list[tuple[Rule, tuple[Fact, ...]]]) -> DpiaOutcome:
+    policy = q.verdict_policy
+    basis = _basis(ctx.derived, fired)
+    if policy is None:
+        return DpiaOutcome(verdict="not_required", reason="", policy_entry=None, basis=basis, provisional=True)
+    provisional = False
+    for entry in policy.dpia:
+        value = check(entry.when, ctx).value
+        if value is Tri.TRUE:
+            return DpiaOutcome(
+                verdict=entry.verdict,
+                reason=q.text(entry.reason, lang),
+                policy_entry=entry.id,
+                basis=basis,
+                provisional=provisional,
+            )
+        if value is Tri.UNKNOWN:
+            provisional = True
+    return DpiaOutcome(
+        verdict=policy.otherwise.verdict,
+        reason=q.text(policy.otherwise.reason, lang),
+        policy_entry=None,
+        basis=basis,
+        provisional=provisional,
+    )
+
+
+def _basis(derived: Derived, fired: list[tuple[Rule, tuple[Fact, ...]]]) -> list[str]:
+    """What the verdict rests on: Art. 35(3) points, list items, criteria, exemptions."""
+    basis = [f"art35_3:{p}" for p, v in sorted(derived.art35_3.items()) if v is Tri.TRUE]
+    basis += sorted({f"national_list:{item.key}" for rule, _ in fired for item in rule.national_lists})
+    basis += [f"criterion:{c}" for c in derived.criteria_met]
+    basis += [f"exemption:{rule.id}" for rule, _ in fired if rule.exemption]
+    return basis
+
+
+def _ai_act(
+    q: Questionnaire,
+    lang: str,
+    fired: list[tuple[Rule, tuple[Fact, ...]]],
+    undecided: list[tuple[Rule, tuple[Fact, ...]]],
+) -> AiActOutcome:
+    statuses = [(rule, rule.ai_act) for rule, _ in fired if rule.ai_act and rule.ai_act != "none"]
+    pending = [rule for rule, _ in undecided if rule.ai_act and rule.ai_act != "none"]
+    if not statuses:
+        reason = q.text(q.verdict_policy.ai_act_none_reason, lang) if q.verdict_policy else ""
+        return AiActOutcome(status="none", reason=reason, rules=[], references=[], provisional=bool(pending))
+    top = max(AI_ACT_ORDER[s] for _, s in statuses)
+    status = next(s for _, s in statuses if AI_ACT_ORDER[s] == top)
+    rules = sorted((r for r, s in statuses if s == status), key=lambda r: r.id)
+    provisional = any(AI_ACT_ORDER[r.ai_act or "none"] > top for r in pending)
+    return AiActOutcome(
+        status=status,
+        reason="; ".join(q.text(r.title, lang) for r in rules),
+        rules=[r.id for r in rules],
+        references=[q.text(ref, lang) for r in rules for ref in r.references],
+        provisional=provisional,
+    )
+
+
+def _short(q: Questionnaire, qid: str, lang: str) -> str:
+    question = q.questions.get(qid)
+    if question is None:
+        return qid
+    return q.text(question.short or question.text, lang)
+
+
+def _facts_key(facts: tuple[Fact, ...]) -> tuple[Any, ...]:
+    return tuple(
+        (f.op, f.subject, repr(f.expected), repr(f.actual), f.result.value, f.negated, f.field, f.row) for f in facts
+    )
+
+
+class _Writer:
+    """Turns rules and facts into localised findings and trace lines."""
+
+    def __init__(self, q: Questionnaire, lang: str) -> None:
+        self.q = q
+        self.lang = lang
+        # Findings are immutable, so the same rule with the same facts is rendered
+        # once per questionnaire: a Streamlit rerun after one answer re-renders little.
+        self.cache = q.render_cache
+        if len(self.cache) > 20_000:
+            self.cache.clear()
+
+    def finding(self, rule: Rule, facts: tuple[Fact, ...]) -> Finding:
+        key = ("finding", rule.id, self.lang, _facts_key(facts))
+        cached = self.cache.get(key)
+        if cached is None:
+            cached = self.cache[key] = self._finding(rule, facts)
+        return cached
+
+    def _finding(self, rule: Rule, facts: tuple[Fact, ...]) -> Finding:
+        t = self.q.text
+        return Finding(
+            rule_id=rule.id,
+            severity=rule.severity,
+            title=t(rule.title, self.lang),
+            explanation=t(rule.explanation, self.lang),
+            recommendation=t(rule.recommendation, self.lang) if rule.recommendation else None,
+            references=[t(r, self.lang) for r in rule.references],
+            criteria=list(rule.criteria),
+            art35_3=list(rule.art35_3),
+            national_lists=[item.key for item in rule.national_lists],
+            ai_act=rule.ai_act,
+            exemption=rule.exemption,
+            trace=self.trace(facts),
+        )
+
+    def undecided(self, rule: Rule, facts: tuple[Fact, ...]) -> Undecided:
+        key = ("undecided", rule.id, self.lang, _facts_key(facts))
+        cached = self.cache.get(key)
+        if cached is None:
+            cached = self.cache[key] = self._undecided(rule, facts)
+        return cached
+
+    def _undecided(self, rule: Rule, facts: tuple[Fact, ...]) -> Undecided:
+        missing = sorted(
+            {f.subject.split(".row")[0] for f in facts if f.result is Tri.UNKNOWN and f.subject in self.q.questions}
+        )
+        return Undecided(
+            rule_id=rule.id,
+            severity=rule.severity,
+            title=self.q.text(rule.title, self.lang),
+            missing=missing,
+            trace=self.trace(facts),
+        )
+
+    def trace(self, facts: tuple[Fact, ...]) -> list[TraceItem]:
+        items = []
+        seen: set[tuple[Any, ...]] = set()
+        for f in facts:
+            key = (f.op, f.subject, repr(f.expected), f.negated, f.field, f.row)
+            if key in seen:
+                continue
+            seen.add(key)
+            items.append(
+                TraceItem(
+                    question=f.subject,
+                    op=f.op,
+                    expected=f.expected,
+                    actual=f.actual,
+                    result={Tri.TRUE: "true", Tri.FALSE: "false", Tri.UNKNOWN: "unknown"}[f.result],
+                    negated=f.negated,
+                    field=f.field,
+                    row=f.row,
+                    text=self.fact_text(f),
+                )
+            )
+        return items
+
+    # words ----------------------------------------------------------------------------
+
+    def fact_text(self, f: Fact) -> str:
+        lang = self.lang
+        holds = (f.result is Tri.TRUE) != f.negated  # truth of the leaf's own statement
+        state = "true" if holds else "false"
+        if f.op in ("criterion", "finding", "art35_3", "national_list", "exemption"):
+            name = self._derived_name(f)
+            if f.result is Tri.UNKNOWN:
+                return message(lang, f"trace.{f.op}.unknown", q=name)
+            return message(lang, f"trace.{f.op}.{state}", q=name)
+        if f.op == "criteria_count":
+            bounds = ", ".join(f"{k} {v}" for k, v in f.expected.items())
+            return message(lang, "trace.criteria_count", a=f.actual, e=bounds)
+        subject = self._subject(f)
+        if f.actual == "not asked":
+            return message(lang, "trace.hidden", q=subject)
+        if f.result is Tri.UNKNOWN:
+            return message(lang, "trace.unknown", q=subject)
+        if f.op == "risk_level":
+            return message(
+                lang,
+                f"trace.risk_level.{state}",
+                q=subject,
+                a=message(lang, f"risk.{f.actual}"),
+                e=message(lang, f"risk.{f.expected}"),
+                phase=message(lang, f"phase.{f.field}"),
+            )
+        if f.op == "answered":
+            return message(lang, f"trace.answered.{state}", q=subject)
+        if f.op in ("gt", "gte", "lt", "lte"):
+            symbol = {"gt": ">", "gte": "≥", "lt": "<", "lte": "≤"}[f.op]
+            return message(
+                lang, f"trace.compare.{state}", q=subject, a=self._value(f, f.actual), op=symbol, e=f.expected
+            )
+        if f.op == "in":
+            expected = ", ".join(self._value(f, v) for v in f.expected)
+            return message(lang, f"trace.in.{state}", q=subject, a=self._value(f, f.actual), e=expected)
+        if f.op == "any_row":
+            return subject
+        return message(
+            lang, f"trace.{f.op}.{state}", q=subject, a=self._value(f, f.actual), e=self._value(f, f.expected)
+        )
+
+    def _question(self, f: Fact) -> Any:
+        if f.row is not None:
+            group_id, _, field_id = f.subject.rpartition(".")
+            group = self.q.questions.get(group_id)
+            return next((sub for sub in getattr(group, "fields", []) if sub.id == field_id), None)
+        return self.q.questions.get(f.subject)
+
+    def _subject(self, f: Fact) -> str:
+        question = self._question(f)
+        name = self.q.text(question.short or question.text, self.lang) if question is not None else f.subject
+        if f.row is not None:
+            group_id = f.subject.rpartition(".")[0]
+            name = f"{_short(self.q, group_id, self.lang)}, {message(self.lang, 'row', n=f.row)}: {name}"
+        if f.field:
+            name = f"{name} ({f.field.replace('_', ' ')})"
+        return name
+
+    def _value(self, f: Fact, value: Any) -> str:
+        if isinstance(value, bool):
+            return message(self.lang, "yes" if value else "no")
+        if isinstance(value, list):
+            return ", ".join(self._value(f, v) for v in value)
+        question = self._question(f)
+        for option in getattr(question, "options", []) or []:
+            if option.value == value:
+                return self.q.text(option.label, self.lang)
+        if isinstance(value, float) and value.is_integer():
+            return str(int(value))
+        return str(value)
+
+    def _derived_name(self, f: Fact) -> str:
+        if f.op == "criterion":
+            c = self.q.criteria_by_id.get(f.subject)
+            return self.q.text(c.title, self.lang) if c else f.subject
+        if f.op == "finding":
+            r = self.q.rules_by_id.get(f.subject)
+            return self.q.text(r.title, self.lang) if r else f.subject
+        if f.op == "national_list":
+            item = next((n for n in self.q.national_lists if n.id == f.subject), None)
+            return self.q.text(item.title, self.lang) if item else f.subject
+        return f.subject
