@@ -161,7 +161,7 @@ def _domain(q: Questionnaire, qid: str, conditions: list[Condition]) -> list[Any
             for v in (1, 4)
         ]
     elif kind == "group":
-        values += [[{}]]
+        values += [[{}]]  # any_row bodies are not searched; see satisfiable()
     else:
         values += sorted({m for m in mentioned if isinstance(m, str)} | {"x"})
     return values
@@ -192,7 +192,8 @@ def satisfiable(q: Questionnaire, target: list[Condition], also_visible: Iterabl
         for combo in itertools.product(*domains):
             if _satisfied_by(q, target, also_visible, order, ordered, combo, derived):
                 return True
-    return False
+    # rows of repeatable groups are not enumerated: do not claim "never" for them
+    return None if any(mentions_any_row(c) for c in target) else False
 
 
 def _satisfied_by(

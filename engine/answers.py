@@ -29,6 +29,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from engine.errors import AnswersError, Problem, UnknownQuestionnaireError
 from engine.model import RISK_FIELDS, Group, Questionnaire, RiskRating
+from engine.review import Review
 from engine.yamlsafe import MAX_BYTES, Document, YamlProblems, read_yaml
 from engine.yamlsafe import Path as DocPath
 
@@ -56,6 +57,7 @@ class Assessment(BaseModel):
     version: str | None = Field(default=None, max_length=40)
     metadata: Metadata
     answers: dict[str, Any] = Field(default_factory=dict)
+    review: Review | None = None
 
     def to_data(self) -> dict[str, Any]:
         """Plain data in answers-file shape (for YAML/JSON writing)."""

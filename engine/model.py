@@ -54,6 +54,10 @@ class Option(Model):
     value: OptionValue
     label: LocalText
     help: LocalText | None = None
+    neutral: bool = Field(
+        default=False,
+        description="This option deliberately changes no rule and no visibility (silences the unused-option lint)",
+    )
 
 
 class _QuestionBase(Model):

@@ -271,6 +271,9 @@ def _short(q: Questionnaire, qid: str, lang: str) -> str:
     return q.text(question.short or question.text, lang)
 
 
+_SYMBOLS = {"gt": ">", "gte": "≥", "lt": "<", "lte": "≤", "equals": "="}
+
+
 def _facts_key(facts: tuple[Fact, ...]) -> tuple[Any, ...]:
     return tuple(
         (f.op, f.subject, repr(f.expected), repr(f.actual), f.result.value, f.negated, f.field, f.row) for f in facts
@@ -367,7 +370,7 @@ class _Writer:
                 return message(lang, f"trace.{f.op}.unknown", q=name)
             return message(lang, f"trace.{f.op}.{state}", q=name)
         if f.op == "criteria_count":
-            bounds = ", ".join(f"{k} {v}" for k, v in f.expected.items())
+            bounds = ", ".join(f"{_SYMBOLS.get(k, '=')} {v}" for k, v in f.expected.items())
             return message(lang, "trace.criteria_count", a=f.actual, e=bounds)
         subject = self._subject(f)
         if f.actual == "not asked":
@@ -386,7 +389,7 @@ class _Writer:
         if f.op == "answered":
             return message(lang, f"trace.answered.{state}", q=subject)
         if f.op in ("gt", "gte", "lt", "lte"):
-            symbol = {"gt": ">", "gte": "≥", "lt": "<", "lte": "≤"}[f.op]
+            symbol = _SYMBOLS[f.op]
             return message(
                 lang, f"trace.compare.{state}", q=subject, a=self._value(f, f.actual), op=symbol, e=f.expected
             )
@@ -412,7 +415,7 @@ class _Writer:
         if f.row is not None:
             group_id = f.subject.rpartition(".")[0]
             name = f"{_short(self.q, group_id, self.lang)}, {message(self.lang, 'row', n=f.row)}: {name}"
-        if f.field:
+        if f.field and f.op != "risk_level":
             name = f"{name} ({f.field.replace('_', ' ')})"
         return name
 

@@ -1,0 +1,273 @@
+"""The ``dpia`` command line.
+
+Exit codes (documented in the README; a team's CI may rely on them):
+
+* 0: done;
+* 1: bad input (the message is on stderr, never a traceback);
+* 3: ``--fail-on`` was reached (the DPIA verdict or a finding's severity).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from engine.answers import LoadedAnswers, load_answers
+from engine.errors import DpiaError, ProblemsError
+from engine.evaluation import Evaluation
+from engine.i18n import LANGUAGES, message
+from engine.lint import lint
+from engine.loader import Catalog, load_catalog
+from engine.model import SEVERITY_ORDER, Questionnaire
+from engine.scoring import evaluate
+
+EXIT_OK = 0
+EXIT_BAD_INPUT = 1
+EXIT_FAIL_ON = 3
+
+ROOT = Path(__file__).resolve().parent
+DEFAULT_QUESTIONNAIRES = ROOT / "questionnaires"
+FAIL_ON_LEVELS = ("required", "recommended", *SEVERITY_ORDER)
+
+
+class UsageError(DpiaError):
+    """A command was called with arguments that do not make sense."""
+
+
+# --- shared helpers ---------------------------------------------------------------------
+
+
+def catalog_from(paths: Sequence[str] | None) -> Catalog:
+    """Questionnaires from ``--questionnaires`` paths, or the project's own folder."""
+    return load_catalog(paths or [DEFAULT_QUESTIONNAIRES])
+
+
+def questionnaires_or_fail(catalog: Catalog) -> dict[str, Questionnaire]:
+    if catalog.errors:
+        raise ProblemsError([p for e in catalog.errors.values() for p in e.problems])
+    return catalog.questionnaires
+
+
+def read_assessment(path: str, questionnaire_paths: Sequence[str] | None) -> LoadedAnswers:
+    catalog = catalog_from(questionnaire_paths)
+    loaded = load_answers(path, questionnaires_or_fail(catalog))
+    for warning in loaded.warnings:
+        print(f"warning: {warning}", file=sys.stderr)
+    return loaded
+
+
+def fail_on_reached(evaluation: Evaluation, level: str) -> bool:
+    """Whether ``--fail-on level`` stops the build for this evaluation."""
+    verdict = evaluation.dpia.verdict
+    if level == "required":
+        return verdict == "required"
+    if level == "recommended":
+        return verdict in ("required", "recommended")
+    threshold = SEVERITY_ORDER[level]
+    return any(SEVERITY_ORDER[f.severity] >= threshold for f in evaluation.findings)
+
+
+# --- commands ------------------------------------------------------------------------------
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    catalog = load_catalog(args.paths)
+    for file, error in sorted(catalog.errors.items()):
+        for problem in error.problems:
+            print(problem, file=sys.stderr)
+    for qid, q in sorted(catalog.questionnaires.items()):
+        print(f"ok: {catalog.files[qid]}: {qid} {q.version} ({len(q.questions)} questions, {len(q.rules)} rules)")
+    if not catalog.questionnaires and not catalog.errors:
+        print(f"no questionnaire found in: {' '.join(args.paths)}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    return EXIT_BAD_INPUT if catalog.errors else EXIT_OK
+
+
+def cmd_lint(args: argparse.Namespace) -> int:
+    catalog = load_catalog(args.paths)
+    for error in catalog.errors.values():
+        for problem in error.problems:
+            print(problem, file=sys.stderr)
+    warnings = []
+    for qid, q in sorted(catalog.questionnaires.items()):
+        included = set()
+        for ref in q.includes:
+            other = catalog.questionnaires.get(ref)
+            if other is not None:
+                included |= set(other.questions) | set(other.rules_by_id)
+        own = (set(q.questions) | set(q.rules_by_id) | {c.id for c in q.criteria}) - included
+        own |= {s.id for s in q.sections}
+        warnings += lint(q, own_only=own)
+    for warning in warnings:
+        print(warning)
+    if catalog.errors or warnings:
+        print(f"{len(warnings)} warning(s), {len(catalog.errors)} file(s) with errors", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    print(f"clean: {len(catalog.questionnaires)} questionnaire(s)")
+    return EXIT_OK
+
+
+def schema_json() -> str:
+    """The JSON Schema of a questionnaire file, as kept in questionnaires/schema.json."""
+    schema = Questionnaire.model_json_schema(by_alias=True)
+    schema = {"$schema": "https://json-schema.org/draft/2020-12/schema", **schema}
+    return json.dumps(schema, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+
+
+def cmd_schema(args: argparse.Namespace) -> int:
+    text = schema_json()
+    if args.output:
+        Path(args.output).write_text(text, encoding="utf-8")
+    else:
+        sys.stdout.write(text)
+    return EXIT_OK
+
+
+def cmd_score(args: argparse.Namespace) -> int:
+    loaded = read_assessment(args.answers, args.questionnaires)
+    evaluation = evaluate(loaded.questionnaire, loaded.assessment.answers, args.lang)
+    if args.format == "json":
+        print(evaluation.to_json())
+    else:
+        print(render_text(loaded, evaluation))
+    if args.fail_on and fail_on_reached(evaluation, args.fail_on):
+        print(f"--fail-on {args.fail_on}: reached", file=sys.stderr)
+        return EXIT_FAIL_ON
+    return EXIT_OK
+
+
+def render_text(loaded: LoadedAnswers, ev: Evaluation) -> str:
+    """A short report: verdict, reasons, flags with why."""
+    lang = ev.lang
+    q = loaded.questionnaire
+    meta = loaded.assessment.metadata
+    lines = [f"{meta.feature}  ({q.text(q.title, lang)} {q.version})", ""]
+    provisional = " (provisional: some answers are missing)" if ev.dpia.provisional else ""
+    lines.append(f"{message(lang, 'verdict.' + ev.dpia.verdict).upper()}{provisional}")
+    lines.append(f"  {ev.dpia.reason}")
+    met = [c for c in ev.criteria if c.status == "met"]
+    if met:
+        lines.append(f"  WP248: {len(met)}/9: " + "; ".join(c.title for c in met))
+    points = [p for p in ev.art35_3 if p.status == "met"]
+    for point in points:
+        lines.append(f"  Art. 35(3)({point.id}): {point.title}")
+    if ev.national_lists_met:
+        lines.append("  " + ", ".join(ev.national_lists_met))
+    lines.append("")
+    lines.append(message(lang, "ai_act." + ev.ai_act.status).upper())
+    if ev.ai_act.reason:
+        lines.append(f"  {ev.ai_act.reason}")
+    if ev.prior_consultation.indicated:
+        lines += ["", f"ART. 36: {ev.prior_consultation.reason} ({', '.join(ev.prior_consultation.risks)})"]
+    lines += ["", f"{len(ev.findings)} finding(s):"]
+    for f in ev.findings:
+        lines.append(f"- [{message(lang, 'severity.' + f.severity)}] {f.title}  ({f.rule_id})")
+        lines.append(f"    {f.explanation}")
+        if f.trace:
+            lines.append("    because: " + message(lang, "and").join(t.text for t in f.trace))
+        if f.references:
+            lines.append("    refs: " + "; ".join(f.references))
+        if f.recommendation:
+            lines.append(f"    instead: {f.recommendation}")
+    if ev.undecided:
+        lines += ["", f"{len(ev.undecided)} rule(s) undecided until these are answered:"]
+        for u in ev.undecided:
+            lines.append(f"- {u.title}: {', '.join(u.missing) or '-'}")
+    lines += ["", f"completion: {ev.completion:g}%"]
+    if ev.missing_required:
+        lines.append("missing required: " + ", ".join(ev.missing_required))
+    return "\n".join(lines)
+
+
+# --- the table of commands ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Command:
+    name: str
+    help: str
+    configure: Callable[[argparse.ArgumentParser], None]
+    run: Callable[[argparse.Namespace], int]
+
+
+def _paths(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("paths", nargs="+", metavar="PATH", help="questionnaire files or folders")
+
+
+def _schema_args(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("-o", "--output", help="write to this file instead of standard output")
+
+
+def _questionnaires_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--questionnaires",
+        action="append",
+        metavar="PATH",
+        help="questionnaire files or folders (default: the project's questionnaires/)",
+    )
+
+
+def _score_args(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("answers", metavar="ANSWERS", help="answers file (YAML or JSON)")
+    parser.add_argument("--format", choices=("text", "json"), default="text")
+    parser.add_argument("--lang", choices=LANGUAGES, default="en")
+    parser.add_argument(
+        "--fail-on",
+        choices=FAIL_ON_LEVELS,
+        help="exit 3 when the DPIA verdict (required, recommended) or a finding's severity reaches this",
+    )
+    _questionnaires_option(parser)
+
+
+COMMANDS: list[Command] = [
+    Command("validate", "load and cross-check questionnaires; exit 1 listing every problem", _paths, cmd_validate),
+    Command("lint", "warn about rules that never fire, unused options, missing help or translations", _paths, cmd_lint),
+    Command("schema", "print the JSON Schema of questionnaire files", _schema_args, cmd_schema),
+    Command("score", "score an answers file: DPIA verdict, AI Act status, findings", _score_args, cmd_score),
+]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="dpia",
+        description="Privacy impact assessments as data: validate questionnaires, score answers.",
+        epilog="Exit codes: 0 done, 1 bad input, 3 --fail-on reached.",
+    )
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    for command in COMMANDS:
+        p = sub.add_parser(command.name, help=command.help, description=command.help)
+        command.configure(p)
+        p.set_defaults(run=command.run)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as e:  # argparse: 2 for usage errors; report as bad input
+        return EXIT_OK if e.code == 0 else EXIT_BAD_INPUT
+    try:
+        result: int = args.run(args)
+        return result
+    except ProblemsError as e:
+        for problem in e.problems:
+            print(problem, file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except DpiaError as e:
+        print(f"error: {e}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except OSError as e:
+        print(f"error: {e.filename or ''}: {e.strerror}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())
