@@ -76,7 +76,7 @@ def fail_on_reached(evaluation: Evaluation, level: str) -> bool:
 
 def cmd_validate(args: argparse.Namespace) -> int:
     catalog = load_catalog(args.paths)
-    for file, error in sorted(catalog.errors.items()):
+    for _file, error in sorted(catalog.errors.items()):
         for problem in error.problems:
             print(problem, file=sys.stderr)
     for qid, q in sorted(catalog.questionnaires.items()):
@@ -93,7 +93,7 @@ def cmd_lint(args: argparse.Namespace) -> int:
         for problem in error.problems:
             print(problem, file=sys.stderr)
     warnings = []
-    for qid, q in sorted(catalog.questionnaires.items()):
+    for _qid, q in sorted(catalog.questionnaires.items()):
         included = set()
         for ref in q.includes:
             other = catalog.questionnaires.get(ref)
@@ -223,11 +223,75 @@ def _score_args(parser: argparse.ArgumentParser) -> None:
     _questionnaires_option(parser)
 
 
+def _report_args(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("answers", metavar="ANSWERS", help="answers file (YAML or JSON)")
+    parser.add_argument("-o", "--output", required=True, metavar="OUT.pdf", help="where to write the PDF")
+    parser.add_argument("--lang", choices=LANGUAGES, default="en")
+    _questionnaires_option(parser)
+
+
+def _verify_args(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("pdf", metavar="FILE.pdf", help="an archived assessment PDF")
+
+
+def _import_args(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("files", nargs="+", metavar="FILE", help="archived PDFs or JSON exports")
+    parser.add_argument(
+        "-o",
+        "--output",
+        metavar="answers.yaml",
+        help="write the answers of one archived PDF to this file (without -o: import into the store)",
+    )
+    _questionnaires_option(parser)
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    """``dpia import FILE.pdf -o answers.yaml`` extracts; without ``-o`` it imports into the store."""
+    if args.output:
+        if len(args.files) != 1:
+            raise UsageError("with -o, give exactly one archived PDF")
+        from report.commands import cmd_extract_answers
+
+        return cmd_extract_answers(args)
+    from store.commands import cmd_import_store
+
+    return cmd_import_store(args)
+
+
+def _lazy(module: str, name: str) -> Callable[[argparse.Namespace], int]:
+    """A command implemented in an adapter package, imported only when it runs."""
+
+    def run(args: argparse.Namespace) -> int:
+        import importlib
+
+        result: int = getattr(importlib.import_module(module), name)(args)
+        return result
+
+    return run
+
+
+def _no_args(parser: argparse.ArgumentParser) -> None:
+    pass
+
+
 COMMANDS: list[Command] = [
     Command("validate", "load and cross-check questionnaires; exit 1 listing every problem", _paths, cmd_validate),
     Command("lint", "warn about rules that never fire, unused options, missing help or translations", _paths, cmd_lint),
     Command("schema", "print the JSON Schema of questionnaire files", _schema_args, cmd_schema),
     Command("score", "score an answers file: DPIA verdict, AI Act status, findings", _score_args, cmd_score),
+    Command(
+        "report",
+        "render the archival PDF/A-3b report of an answers file",
+        _report_args,
+        _lazy("report.commands", "cmd_report"),
+    ),
+    Command(
+        "verify",
+        "check an archived PDF: PDF/A, attached answers, printed hash",
+        _verify_args,
+        _lazy("report.commands", "cmd_verify"),
+    ),
+    Command("import", "read answers back from archived PDFs or JSON exports", _import_args, cmd_import),
 ]
 
 
