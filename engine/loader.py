@@ -245,9 +245,11 @@ def _message(err: Any, rest: DocPath) -> str:
         return f"unknown condition ({keys}); {err['msg']}"
     if kind == "union_tag_invalid":
         ctx = err.get("ctx", {})
-        return f"{ctx.get('discriminator', 'tag')} {ctx.get('tag')!r} is not one of: {ctx.get('expected_tags', '')}"
+        key = str(ctx.get("discriminator", "kind")).strip("'")
+        return f"{key} {ctx.get('tag')!r} is not one of: {ctx.get('expected_tags', '')}"
     if kind == "union_tag_not_found":
-        return f"required key {err.get('ctx', {}).get('discriminator', 'kind')} is missing"
+        key = str(err.get("ctx", {}).get("discriminator", "kind")).strip("'")
+        return f"required key {key!r} is missing"
     return str(err["msg"])
 
 

@@ -34,7 +34,7 @@ MAX_LIST = 2000
 Path = tuple[str | int, ...]
 
 _TAG_PREFIX = "tag:yaml.org,2002:"
-_INT = re.compile(r"^[-+]?(0|[1-9][0-9]*)$")
+_INT = re.compile(r"^[-+]?[0-9]+$")
 _FLOAT = re.compile(r"^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$")
 _NULLS = {"", "~", "null", "Null", "NULL"}
 _TRUE = {"true", "True", "TRUE"}
@@ -212,6 +212,9 @@ class _Builder:
         if isinstance(node, yaml.MappingNode):
             return self._mapping(node, path, depth)
         if isinstance(node, yaml.SequenceNode):
+            if node.tag != f"{_TAG_PREFIX}seq":
+                self._problem(node, path, f"tag {_short(node.tag)} is not allowed")
+                return []
             if len(node.value) > MAX_LIST:
                 self._problem(node, path, f"list has {len(node.value)} items; the limit is {MAX_LIST}")
                 return []
