@@ -89,6 +89,11 @@ def _derived_leaves(cond: Condition) -> Iterator[Condition]:
             yield c
 
 
+def reads_derived(cond: Condition) -> bool:
+    """Whether a condition reads values derived from other rules (criteria, findings, risks)."""
+    return next(_derived_leaves(cond), None) is not None
+
+
 def rule_deps(q: Questionnaire) -> dict[str, set[str]]:
     """For each rule, the rules whose outcome its ``when`` reads (through derived values)."""
     deps: dict[str, set[str]] = {}

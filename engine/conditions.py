@@ -26,7 +26,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from dataclasses import field as dc_field
 from enum import Enum
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, NamedTuple
 
 from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, model_validator
 
@@ -312,11 +312,15 @@ class Tri(Enum):
     TRUE = 2
 
     def __invert__(self) -> Tri:
-        return {Tri.FALSE: Tri.TRUE, Tri.TRUE: Tri.FALSE, Tri.UNKNOWN: Tri.UNKNOWN}[self]
+        return _INVERT[self]
 
 
-@dataclass(frozen=True)
-class Fact:
+TRUE, FALSE, UNKNOWN = Tri.TRUE, Tri.FALSE, Tri.UNKNOWN
+_INVERT = {FALSE: TRUE, TRUE: FALSE, UNKNOWN: UNKNOWN}
+_BY_VALUE = {0: FALSE, 1: UNKNOWN, 2: TRUE}
+
+
+class Fact(NamedTuple):
     """One leaf that decided an outcome: what was asked of which answer.
 
     ``negated`` is set when the leaf sits under an odd number of ``not``, so
@@ -333,8 +337,7 @@ class Fact:
     row: int | None = None
 
 
-@dataclass(frozen=True)
-class Outcome:
+class Outcome(NamedTuple):
     value: Tri
     facts: tuple[Fact, ...]
 
@@ -374,21 +377,21 @@ class Derived:
     findings: dict[str, Tri] = dc_field(default_factory=dict)
     art35_3: dict[str, Tri] = dc_field(default_factory=dict)
     national_lists: dict[str, Tri] = dc_field(default_factory=dict)
-    exemption: Tri = Tri.FALSE
+    exemption: Tri = FALSE
     risk_levels: dict[str, dict[str, str | None]] = dc_field(default_factory=dict)
 
 
 def _merge_tri(values: dict[str, Tri], key: str, value: Tri) -> None:
-    old = values.get(key, Tri.FALSE)
-    values[key] = Tri(max(old.value, value.value))
+    old = values.get(key, FALSE)
+    values[key] = _BY_VALUE[max(old.value, value.value)]
 
 
 def record_rule(derived: Derived, rule_id: str, value: Tri, evidences: RuleEvidence) -> None:
     """Fold one rule's outcome into the derived values that later conditions read."""
     derived.findings[rule_id] = value
-    if value is Tri.FALSE:
+    if value is FALSE:
         return
-    target = derived.criteria_met if value is Tri.TRUE else derived.criteria_undecided
+    target = derived.criteria_met if value is TRUE else derived.criteria_undecided
     for criterion in evidences.criteria:
         target.setdefault(criterion, []).append(rule_id)
     for point in evidences.art35_3:
@@ -396,7 +399,7 @@ def record_rule(derived: Derived, rule_id: str, value: Tri, evidences: RuleEvide
     for item in evidences.national_lists:
         _merge_tri(derived.national_lists, item, value)
     if evidences.exemption:
-        derived.exemption = Tri(max(derived.exemption.value, value.value))
+        derived.exemption = _BY_VALUE[max(derived.exemption.value, value.value)]
 
 
 @dataclass(frozen=True)
@@ -416,12 +419,12 @@ def check(cond: Condition, ctx: Context) -> Outcome:
 
 def _all(cond: Any, ctx: Context) -> Outcome:
     outcomes = [check(c, ctx) for c in cond.all]
-    return _combine(outcomes, Tri.FALSE, Tri.TRUE)
+    return _combine(outcomes, FALSE, TRUE)
 
 
 def _any(cond: Any, ctx: Context) -> Outcome:
     outcomes = [check(c, ctx) for c in cond.any]
-    return _combine(outcomes, Tri.TRUE, Tri.FALSE)
+    return _combine(outcomes, TRUE, FALSE)
 
 
 def _combine(outcomes: list[Outcome], dominant: Tri, neutral: Tri) -> Outcome:
@@ -429,9 +432,9 @@ def _combine(outcomes: list[Outcome], dominant: Tri, neutral: Tri) -> Outcome:
     deciding = [o for o in outcomes if o.value is dominant]
     if deciding:
         return Outcome(dominant, tuple(f for o in deciding for f in o.facts))
-    unknown = [o for o in outcomes if o.value is Tri.UNKNOWN]
+    unknown = [o for o in outcomes if o.value is UNKNOWN]
     if unknown:
-        return Outcome(Tri.UNKNOWN, tuple(f for o in unknown for f in o.facts))
+        return Outcome(UNKNOWN, tuple(f for o in unknown for f in o.facts))
     return Outcome(neutral, tuple(f for o in outcomes for f in o.facts))
 
 
@@ -464,10 +467,10 @@ def _leaf(
 ) -> Outcome:
     actual = _value_of(ctx, question, field)
     if actual is None:
-        return Outcome(Tri.FALSE, (Fact(op, question, expected, "not asked", Tri.FALSE, field=field),))
+        return Outcome(FALSE, (Fact(op, question, expected, "not asked", FALSE, field=field),))
     if actual is _MISSING:
-        return Outcome(Tri.UNKNOWN, (Fact(op, question, expected, None, Tri.UNKNOWN, field=field),))
-    result = Tri.TRUE if test(actual) else Tri.FALSE
+        return Outcome(UNKNOWN, (Fact(op, question, expected, None, UNKNOWN, field=field),))
+    result = TRUE if test(actual) else FALSE
     return Outcome(result, (Fact(op, question, expected, actual, result, field=field),))
 
 
@@ -513,8 +516,8 @@ def _answered(cond: Any, ctx: Context) -> Outcome:
     question = cond.answered
     actual = _value_of(ctx, question, None)
     if actual is None:
-        return Outcome(Tri.FALSE, (Fact("answered", question, None, "not asked", Tri.FALSE),))
-    result = Tri.FALSE if actual is _MISSING else Tri.TRUE
+        return Outcome(FALSE, (Fact("answered", question, None, "not asked", FALSE),))
+    result = FALSE if actual is _MISSING else TRUE
     return Outcome(result, (Fact("answered", question, None, None if actual is _MISSING else actual, result),))
 
 
@@ -522,9 +525,9 @@ def _any_row(cond: Any, ctx: Context) -> Outcome:
     a = cond.any_row
     rows = _value_of(ctx, a.question, None)
     if rows is None:
-        return Outcome(Tri.FALSE, (Fact("any_row", a.question, None, "not asked", Tri.FALSE),))
+        return Outcome(FALSE, (Fact("any_row", a.question, None, "not asked", FALSE),))
     if rows is _MISSING:
-        return Outcome(Tri.UNKNOWN, (Fact("any_row", a.question, None, None, Tri.UNKNOWN),))
+        return Outcome(UNKNOWN, (Fact("any_row", a.question, None, None, UNKNOWN),))
     outcomes = []
     for index, row in enumerate(rows):
         row_ctx = Context(row if isinstance(row, dict) else {}, set(), ctx.kinds, ctx.derived)
@@ -534,7 +537,7 @@ def _any_row(cond: Any, ctx: Context) -> Outcome:
             for f in outcome.facts
         )
         outcomes.append(Outcome(outcome.value, facts))
-    return _combine(outcomes, Tri.TRUE, Tri.FALSE)
+    return _combine(outcomes, TRUE, FALSE)
 
 
 def _criteria_count(cond: Any, ctx: Context) -> Outcome:
@@ -553,7 +556,7 @@ def _criteria_count(cond: Any, ctx: Context) -> Outcome:
 
     # the count can still grow from `met` up to `possible` as answers arrive
     results = {ok(n) for n in range(met, possible + 1)}
-    value = Tri.TRUE if results == {True} else Tri.FALSE if results == {False} else Tri.UNKNOWN
+    value = TRUE if results == {True} else FALSE if results == {False} else UNKNOWN
     expected = a.model_dump(exclude_none=True)
     return Outcome(value, (Fact("criteria_count", "criteria", expected, met, value),))
 
@@ -561,20 +564,17 @@ def _criteria_count(cond: Any, ctx: Context) -> Outcome:
 def _criterion(cond: Any, ctx: Context) -> Outcome:
     name = cond.criterion
     if name in ctx.derived.criteria_met:
-        value = Tri.TRUE
+        value = TRUE
     elif name in ctx.derived.criteria_undecided:
-        value = Tri.UNKNOWN
+        value = UNKNOWN
     else:
-        value = Tri.FALSE
-    return Outcome(value, (Fact("criterion", name, True, value is Tri.TRUE, value),))
+        value = FALSE
+    return Outcome(value, (Fact("criterion", name, True, value is TRUE, value),))
 
 
 def _tri_lookup(op: str, table: dict[str, Tri], key: str) -> Outcome:
-    if key == "any":
-        value = Tri(max((v.value for v in table.values()), default=Tri.FALSE.value))
-    else:
-        value = table.get(key, Tri.FALSE)
-    return Outcome(value, (Fact(op, key, True, value is Tri.TRUE, value),))
+    value = _BY_VALUE[max((v.value for v in table.values()), default=0)] if key == "any" else table.get(key, FALSE)
+    return Outcome(value, (Fact(op, key, True, value is TRUE, value),))
 
 
 def _art35(cond: Any, ctx: Context) -> Outcome:
@@ -591,7 +591,7 @@ def _finding(cond: Any, ctx: Context) -> Outcome:
 
 def _exemption(cond: Any, ctx: Context) -> Outcome:
     value = ctx.derived.exemption
-    return Outcome(value, (Fact("exemption", "exemption", True, value is Tri.TRUE, value),))
+    return Outcome(value, (Fact("exemption", "exemption", True, value is TRUE, value),))
 
 
 def _risk_level(cond: Any, ctx: Context) -> Outcome:
@@ -603,19 +603,15 @@ def _risk_level(cond: Any, ctx: Context) -> Outcome:
     for name in names:
         level = levels.get(name, {}).get(a.phase)
         if name in ctx.hidden:
-            outcomes.append(
-                Outcome(Tri.FALSE, (Fact("risk_level", name, a.at_least, "not asked", Tri.FALSE, field=a.phase),))
-            )
+            outcomes.append(Outcome(FALSE, (Fact("risk_level", name, a.at_least, "not asked", FALSE, field=a.phase),)))
         elif level is None:
-            outcomes.append(
-                Outcome(Tri.UNKNOWN, (Fact("risk_level", name, a.at_least, None, Tri.UNKNOWN, field=a.phase),))
-            )
+            outcomes.append(Outcome(UNKNOWN, (Fact("risk_level", name, a.at_least, None, UNKNOWN, field=a.phase),)))
         else:
-            result = Tri.TRUE if RISK_ORDER[level] >= threshold else Tri.FALSE
+            result = TRUE if RISK_ORDER[level] >= threshold else FALSE
             outcomes.append(Outcome(result, (Fact("risk_level", name, a.at_least, level, result, field=a.phase),)))
     if not outcomes:
-        return Outcome(Tri.FALSE, ())
-    return _combine(outcomes, Tri.TRUE, Tri.FALSE)
+        return Outcome(FALSE, ())
+    return _combine(outcomes, TRUE, FALSE)
 
 
 EVALUATORS: dict[type[Any], Callable[[Any, Context], Outcome]] = {
@@ -638,4 +634,143 @@ EVALUATORS: dict[type[Any], Callable[[Any, Context], Outcome]] = {
     FindingFired: _finding,
     Exemption: _exemption,
     RiskLevel: _risk_level,
+}
+
+
+# --- compiled evaluation (values only) ----------------------------------------------------
+#
+# ``check`` builds the facts of a trace; most conditions only need their value (a
+# question's visibility, a rule that stays silent). Compiling a condition once into
+# nested closures makes that value cheap; ``evaluate`` asks ``check`` for facts only
+# for the rules that fire or stay undecided. Both must agree: a test checks them on
+# every operator.
+
+ValueFn = Callable[[Context], int]
+_F, _U, _T = 0, 1, 2
+
+
+def compile_condition(cond: Condition) -> ValueFn:
+    """A function giving the condition's value as 0 (FALSE), 1 (UNKNOWN) or 2 (TRUE)."""
+    return _COMPILERS.get(type(cond), _compile_generic)(cond)
+
+
+def _compile_generic(cond: Any) -> ValueFn:
+    def value(ctx: Context) -> int:
+        return check(cond, ctx).value.value
+
+    return value
+
+
+def _compile_all(cond: Any) -> ValueFn:
+    parts = [compile_condition(c) for c in cond.all]
+
+    def value(ctx: Context) -> int:
+        result = _T
+        for part in parts:
+            v = part(ctx)
+            if v == _F:
+                return _F
+            if v < result:
+                result = v
+        return result
+
+    return value
+
+
+def _compile_any(cond: Any) -> ValueFn:
+    parts = [compile_condition(c) for c in cond.any]
+
+    def value(ctx: Context) -> int:
+        result = _F
+        for part in parts:
+            v = part(ctx)
+            if v == _T:
+                return _T
+            if v > result:
+                result = v
+        return result
+
+    return value
+
+
+def _compile_not(cond: Any) -> ValueFn:
+    inner = compile_condition(cond.not_)
+
+    def value(ctx: Context) -> int:
+        return _T - inner(ctx)
+
+    return value
+
+
+def _compile_leaf(question: str, field: str | None, test: Callable[[Any], bool]) -> ValueFn:
+    def value(ctx: Context) -> int:
+        if question in ctx.hidden:
+            return _F
+        actual = ctx.answers.get(question)
+        if actual is None or actual == "" or actual == []:
+            return _U
+        if field is not None:
+            actual = actual.get(field) if isinstance(actual, dict) else None
+            if actual is None:
+                return _U
+        return _T if test(actual) else _F
+
+    return value
+
+
+def _compile_equals(cond: Any) -> ValueFn:
+    a = cond.equals
+    expected = a.value
+    return _compile_leaf(a.question, a.field, lambda v: _same(v, expected))
+
+
+def _compile_in(cond: Any) -> ValueFn:
+    a = cond.in_
+    values = list(a.values)
+    return _compile_leaf(a.question, None, lambda v: any(_same(v, x) for x in values))
+
+
+def _compile_contains(cond: Any) -> ValueFn:
+    a = cond.contains
+    expected = a.value
+    return _compile_leaf(a.question, a.field, lambda v: expected in v if isinstance(v, list | str) else False)
+
+
+def _compile_compare(op: str, test: Callable[[float, float], bool]) -> Callable[[Any], ValueFn]:
+    def build(cond: Any) -> ValueFn:
+        a = getattr(cond, op)
+        bound = a.value
+        return _compile_leaf(
+            a.question,
+            a.field,
+            lambda v: isinstance(v, int | float) and not isinstance(v, bool) and test(v, bound),
+        )
+
+    return build
+
+
+def _compile_answered(cond: Any) -> ValueFn:
+    question = cond.answered
+
+    def value(ctx: Context) -> int:
+        if question in ctx.hidden:
+            return _F
+        actual = ctx.answers.get(question)
+        return _F if actual is None or actual == "" or actual == [] else _T
+
+    return value
+
+
+_COMPILERS: dict[type[Any], Callable[[Any], ValueFn]] = {
+    All: _compile_all,
+    AnyOf: _compile_any,
+    Not: _compile_not,
+    Equals: _compile_equals,
+    In: _compile_in,
+    Contains: _compile_contains,
+    Answered: _compile_answered,
+    Gt: _compile_compare("gt", lambda v, x: v > x),
+    Gte: _compile_compare("gte", lambda v, x: v >= x),
+    Lt: _compile_compare("lt", lambda v, x: v < x),
+    Lte: _compile_compare("lte", lambda v, x: v <= x),
 }

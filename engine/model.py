@@ -12,7 +12,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from engine.conditions import Condition, RiskLevelName
+from engine.conditions import Condition, RiskLevelName, RuleEvidence
 
 Id = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*(\.[a-z0-9_]+)*$", max_length=80)]
 RuleId = Annotated[str, Field(pattern=r"^R-[A-Z0-9]+(-[A-Z0-9]+)*$", max_length=60)]
@@ -244,6 +244,12 @@ class Rule(Model):
     )
     when: Condition
 
+    @cached_property
+    def evidence(self) -> RuleEvidence:
+        """What this rule evidences when it fires, in the shape the scorer records."""
+        lists = tuple(item.key for item in self.national_lists) + tuple(item.list for item in self.national_lists)
+        return RuleEvidence(tuple(self.criteria), tuple(self.art35_3), lists, self.exemption)
+
 
 class VerdictEntry(Model):
     """One line of the DPIA verdict policy; the first whose ``when`` holds decides."""
@@ -328,6 +334,28 @@ class Questionnaire(Model):
         from engine.analysis import rule_deps, topological
 
         return [self.rules_by_id[r] for r in topological(self.rules_by_id, rule_deps(self))[0]]
+
+    @cached_property
+    def compiled_visibility(self) -> list[tuple[str, list[Any]]]:
+        """(question id, compiled show_if conditions of its section and itself), in visibility order."""
+        from engine.conditions import compile_condition
+
+        out = []
+        for qid in self.question_order:
+            conditions = [self.section_of[qid].show_if, self.questions[qid].show_if]
+            out.append((qid, [compile_condition(c) for c in conditions if c is not None]))
+        return out
+
+    @cached_property
+    def compiled_rules(self) -> list[tuple[Rule, Any, tuple[str, ...], bool]]:
+        """(rule, compiled ``when``, questions it reads, whether it reads derived values), in dependency order."""
+        from engine.analysis import reads_derived
+        from engine.conditions import compile_condition, questions_named
+
+        return [
+            (rule, compile_condition(rule.when), tuple(sorted(questions_named(rule.when))), reads_derived(rule.when))
+            for rule in self.rule_order
+        ]
 
     @cached_property
     def render_cache(self) -> dict[tuple[Any, ...], Any]:

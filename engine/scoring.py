@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from engine.conditions import RISK_ORDER, Context, Derived, Fact, RuleEvidence, Tri, check, record_rule
+from engine.conditions import RISK_ORDER, Context, Derived, Fact, Tri, check, record_rule
 from engine.evaluation import (
     AiActOutcome,
     CriterionResult,
@@ -47,40 +47,40 @@ def evaluate(q: Questionnaire, answers: dict[str, Any], lang: str | None = None)
         lang: Language of the texts in the result; the questionnaire's first by default.
     """
     lang = lang if lang in q.languages else q.languages[0]
-    question_order, rule_order = q.question_order, q.rule_order
-
-    visible_answers, hidden = _visibility(q, question_order, answers)
+    visible_answers, hidden = _visibility(q, answers)
     derived = Derived()
     risks = _risks(q, visible_answers, hidden, derived, lang)
     ctx = Context(visible_answers, hidden, q.kinds, derived)
 
-    fired: list[tuple[Rule, tuple[Fact, ...]]] = []
-    undecided: list[tuple[Rule, tuple[Fact, ...]]] = []
-    for rule in rule_order:
-        outcome = check(rule.when, ctx)
-        evidence = RuleEvidence(
-            tuple(rule.criteria),
-            tuple(rule.art35_3),
-            tuple(item.key for item in rule.national_lists) + tuple(item.list for item in rule.national_lists),
-            rule.exemption,
-        )
-        record_rule(derived, rule.id, outcome.value, evidence)
-        if outcome.value is Tri.TRUE:
-            fired.append((rule, outcome.facts))
-        elif outcome.value is Tri.UNKNOWN:
-            undecided.append((rule, outcome.facts))
-
     writer = _Writer(q, lang)
+    fired: list[tuple[Rule, Finding]] = []
+    undecided: list[tuple[Rule, Undecided]] = []
+    for rule, when, reads, uses_derived in q.compiled_rules:
+        value = _BY_VALUE[when(ctx)]
+        record_rule(derived, rule.id, value, rule.evidence)
+        if value is Tri.FALSE:
+            continue
+        # Only rules that fire or stay undecided are explained. The explanation depends
+        # on nothing but the answers the rule reads (and derived values, if it reads
+        # them), so a rerun after one changed answer re-explains only what it touches.
+        key = (rule.id, value, lang, _answers_key(ctx, reads), _derived_key(derived) if uses_derived else None)
+        item: Any = writer.cache.get(key)
+        if item is None:
+            facts = check(rule.when, ctx).facts
+            item = writer.finding(rule, facts) if value is Tri.TRUE else writer.undecided(rule, facts)
+            writer.cache[key] = item
+        if value is Tri.TRUE:
+            fired.append((rule, item))
+        else:
+            undecided.append((rule, item))
+
     visible = [qid for qid in q.questions if qid not in hidden]
     answered = [qid for qid in visible if qid in visible_answers]
     required = [qid for qid in visible if q.questions[qid].required]
     missing = [qid for qid in required if qid not in visible_answers]
     completion = 100.0 if not required else round(100.0 * (len(required) - len(missing)) / len(required), 1)
 
-    findings = sorted(
-        (writer.finding(rule, facts) for rule, facts in fired),
-        key=lambda f: (-SEVERITY_ORDER[f.severity], f.rule_id),
-    )
+    findings = sorted((f for _, f in fired), key=lambda f: (-SEVERITY_ORDER[f.severity], f.rule_id))
     return Evaluation(
         questionnaire_id=q.id,
         questionnaire_version=q.version,
@@ -113,30 +113,47 @@ def evaluate(q: Questionnaire, answers: dict[str, Any], lang: str | None = None)
         dpia=_dpia(q, ctx, lang, fired),
         ai_act=_ai_act(q, lang, fired, undecided),
         findings=findings,
-        undecided=[writer.undecided(rule, facts) for rule, facts in undecided],
+        undecided=[u for _, u in undecided],
         risks=risks,
         prior_consultation=_prior_consultation(q, risks, lang),
     )
 
 
-def _visibility(q: Questionnaire, order: list[str], answers: dict[str, Any]) -> tuple[dict[str, Any], set[str]]:
+_HIDDEN = ("hidden",)
+_BY_VALUE = {0: Tri.FALSE, 1: Tri.UNKNOWN, 2: Tri.TRUE}
+
+
+def _answers_key(ctx: Context, reads: tuple[str, ...]) -> tuple[Any, ...]:
+    return tuple(_HIDDEN if qid in ctx.hidden else repr(ctx.answers.get(qid)) for qid in reads)
+
+
+def _derived_key(derived: Derived) -> tuple[Any, ...]:
+    return (
+        tuple(sorted(derived.criteria_met)),
+        tuple(sorted(derived.criteria_undecided)),
+        tuple(sorted((k, v.value) for k, v in derived.findings.items())),
+        tuple(sorted((k, v.value) for k, v in derived.art35_3.items())),
+        tuple(sorted((k, v.value) for k, v in derived.national_lists.items())),
+        derived.exemption.value,
+        repr(sorted(derived.risk_levels.items())),
+    )
+
+
+def _visibility(q: Questionnaire, answers: dict[str, Any]) -> tuple[dict[str, Any], set[str]]:
     visible: dict[str, Any] = {}
     hidden: set[str] = set()
     ctx = Context(visible, hidden, q.kinds)
-    for qid in order:
-        section = q.section_of[qid]
-        shown = True
-        for cond in (section.show_if, q.questions[qid].show_if):
-            if cond is not None and check(cond, ctx).value is not Tri.TRUE:
-                shown = False
-                break
-        if not shown:
+    for qid, conditions in q.compiled_visibility:
+        if any(cond(ctx) != _TRUE for cond in conditions):
             hidden.add(qid)
             continue
         value = answers.get(qid)
         if value is not None and value != "" and value != []:
             visible[qid] = value
     return visible, hidden
+
+
+_TRUE = Tri.TRUE.value
 
 
 def _status(key: str, met: dict[str, list[str]], undecided: dict[str, list[str]]) -> Any:
@@ -204,7 +221,7 @@ def _prior_consultation(q: Questionnaire, risks: list[RiskResult], lang: str) ->
     return PriorConsultation(indicated=indicated, reason=reason, risks=high)
 
 
-def _dpia(q: Questionnaire, ctx: Context, lang: str, fired: list[tuple[Rule, tuple[Fact, ...]]]) -> DpiaOutcome:
+def _dpia(q: Questionnaire, ctx: Context, lang: str, fired: list[tuple[Rule, Any]]) -> DpiaOutcome:
     policy = q.verdict_policy
     basis = _basis(ctx.derived, fired)
     if policy is None:
@@ -231,7 +248,7 @@ def _dpia(q: Questionnaire, ctx: Context, lang: str, fired: list[tuple[Rule, tup
     )
 
 
-def _basis(derived: Derived, fired: list[tuple[Rule, tuple[Fact, ...]]]) -> list[str]:
+def _basis(derived: Derived, fired: list[tuple[Rule, Any]]) -> list[str]:
     """What the verdict rests on: Art. 35(3) points, list items, criteria, exemptions."""
     basis = [f"art35_3:{p}" for p, v in sorted(derived.art35_3.items()) if v is Tri.TRUE]
     basis += sorted({f"national_list:{item.key}" for rule, _ in fired for item in rule.national_lists})
@@ -243,8 +260,8 @@ def _basis(derived: Derived, fired: list[tuple[Rule, tuple[Fact, ...]]]) -> list
 def _ai_act(
     q: Questionnaire,
     lang: str,
-    fired: list[tuple[Rule, tuple[Fact, ...]]],
-    undecided: list[tuple[Rule, tuple[Fact, ...]]],
+    fired: list[tuple[Rule, Any]],
+    undecided: list[tuple[Rule, Any]],
 ) -> AiActOutcome:
     statuses = [(rule, rule.ai_act) for rule, _ in fired if rule.ai_act and rule.ai_act != "none"]
     pending = [rule for rule, _ in undecided if rule.ai_act and rule.ai_act != "none"]
@@ -274,32 +291,18 @@ def _short(q: Questionnaire, qid: str, lang: str) -> str:
 _SYMBOLS = {"gt": ">", "gte": "≥", "lt": "<", "lte": "≤", "equals": "="}
 
 
-def _facts_key(facts: tuple[Fact, ...]) -> tuple[Any, ...]:
-    return tuple(
-        (f.op, f.subject, repr(f.expected), repr(f.actual), f.result.value, f.negated, f.field, f.row) for f in facts
-    )
-
-
 class _Writer:
     """Turns rules and facts into localised findings and trace lines."""
 
     def __init__(self, q: Questionnaire, lang: str) -> None:
         self.q = q
         self.lang = lang
-        # Findings are immutable, so the same rule with the same facts is rendered
-        # once per questionnaire: a Streamlit rerun after one answer re-renders little.
+        # Findings are immutable values, memoised per questionnaire (see evaluate).
         self.cache = q.render_cache
         if len(self.cache) > 20_000:
             self.cache.clear()
 
     def finding(self, rule: Rule, facts: tuple[Fact, ...]) -> Finding:
-        key = ("finding", rule.id, self.lang, _facts_key(facts))
-        cached = self.cache.get(key)
-        if cached is None:
-            cached = self.cache[key] = self._finding(rule, facts)
-        return cached
-
-    def _finding(self, rule: Rule, facts: tuple[Fact, ...]) -> Finding:
         t = self.q.text
         return Finding(
             rule_id=rule.id,
@@ -317,13 +320,6 @@ class _Writer:
         )
 
     def undecided(self, rule: Rule, facts: tuple[Fact, ...]) -> Undecided:
-        key = ("undecided", rule.id, self.lang, _facts_key(facts))
-        cached = self.cache.get(key)
-        if cached is None:
-            cached = self.cache[key] = self._undecided(rule, facts)
-        return cached
-
-    def _undecided(self, rule: Rule, facts: tuple[Fact, ...]) -> Undecided:
         missing = sorted(
             {f.subject.split(".row")[0] for f in facts if f.result is Tri.UNKNOWN and f.subject in self.q.questions}
         )

@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 from pydantic import TypeAdapter, ValidationError
 
-from engine.conditions import Condition, Context, Derived, Tri, check
+from engine.conditions import Condition, Context, Derived, Tri, check, compile_condition
 
 T, F, U = Tri.TRUE, Tri.FALSE, Tri.UNKNOWN
 KINDS = {"yes": "yes_no", "choice": "single_choice", "multi": "multi_choice", "n": "number", "rows": "group"}

@@ -1,0 +1,1 @@
+"""Benchmark scripts: each prints its figures; `python -m benchmarks` runs them all."""

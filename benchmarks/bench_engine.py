@@ -1,0 +1,146 @@
+"""Engine figures: loading questionnaires, evaluate() on the largest one, hostile YAML refusal.
+
+Targets (issue #2): evaluate on the largest questionnaire median < 1 ms; loading every
+questionnaire < 200 ms; an alias bomb or a 10 MB file refused in < 1 s and < 100 MB.
+"""
+
+from __future__ import annotations
+
+import json
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from engine.answers import load_answers  # noqa: E402
+from engine.loader import load_catalog  # noqa: E402
+from engine.model import Questionnaire  # noqa: E402
+from engine.scoring import evaluate  # noqa: E402
+
+
+def timed(fn: Any, repeat: int) -> list[float]:
+    out = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        fn()
+        out.append(time.perf_counter() - start)
+    return out
+
+
+def full_answers(q: Questionnaire) -> dict[str, Any]:
+    """An answer to every question: the first option, yes, a number, a row per group."""
+    answers: dict[str, Any] = {}
+    for qid, question in q.questions.items():
+        answers[qid] = sample_value(q, question)
+    return answers
+
+
+def sample_value(q: Questionnaire, question: Any) -> Any:
+    kind = question.kind
+    if kind == "yes_no":
+        return True
+    if kind == "single_choice":
+        return question.options[0].value
+    if kind == "multi_choice":
+        return [o.value for o in question.options[:3]]
+    if kind in ("short_text", "long_text"):
+        return "text"
+    if kind == "number":
+        return int(question.max or 1000)
+    if kind == "date":
+        return "2026-11-29"
+    if kind == "scale":
+        return q.scales_by_id[question.scale].levels[-1].value
+    if kind == "risk_rating":
+        return {"likelihood_before": 4, "severity_before": 4, "likelihood_after": 2, "severity_after": 3}
+    if kind == "group":
+        return [{f.id: sample_value(q, f) for f in question.fields} for _ in range(5)]
+    raise ValueError(kind)
+
+
+def refusal(kind: str) -> tuple[float, float]:
+    """Seconds and peak MB for loading a hostile file, in a fresh process."""
+    code = f"""
+import resource, sys, time
+sys.path.insert(0, {str(ROOT)!r})
+from engine.loader import load_text
+from engine.errors import QuestionnaireError
+if {kind!r} == "bomb":
+    lines = ["a0: &a0 [lol, lol, lol, lol, lol, lol, lol, lol, lol]"]
+    lines += [f"a{{i}}: &a{{i}} [{{', '.join([f'*a{{i-1}}'] * 9)}}]" for i in range(1, 10)]
+    data = "\\n".join(lines).encode()
+else:
+    data = b"id: x\\n" + b"# padding line\\n" * (10 * 1024 * 1024 // 15)
+base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+start = time.perf_counter()
+try:
+    load_text(data, "hostile.yaml")
+except QuestionnaireError:
+    pass
+took = time.perf_counter() - start
+print(took, (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - base) / 1024)
+"""
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()
+    return float(out[0]), float(out[1])
+
+
+def main() -> None:
+    folder = ROOT / "questionnaires"
+    load_catalog([folder])  # warm imports
+    loads = timed(lambda: load_catalog([folder]), 7)
+    catalog = load_catalog([folder])
+    if catalog.errors:
+        raise SystemExit("questionnaires do not load: " + "; ".join(map(str, catalog.errors)))
+    if not catalog.questionnaires:
+        catalog = load_catalog([ROOT / "tests" / "fixtures" / "sample.yaml"])
+    largest = max(catalog.questionnaires.values(), key=lambda q: (len(q.questions), len(q.rules)))
+
+    cases: list[tuple[str, dict[str, Any]]] = [("every question answered", full_answers(largest))]
+    example = ROOT / "examples" / "hotel-emotion-cameras.yaml"
+    if example.exists():
+        loaded = load_answers(example, catalog.questionnaires)
+        if loaded.questionnaire.id == largest.id:
+            cases.append(("hotel example", loaded.assessment.answers))
+    cases.append(("nothing answered", {}))
+
+    print(f"machine: {sys.platform}, Python {sys.version.split()[0]}")
+    print(f"questionnaires: {', '.join(f'{q.id} ({len(q.questions)} q, {len(q.rules)} rules)' for q in catalog.questionnaires.values())}")
+    print()
+    print("| measure | median | p99 | target |")
+    print("|---|---|---|---|")
+    print(f"| load every questionnaire ({len(catalog.questionnaires)} files) | {statistics.median(loads) * 1e3:.1f} ms | "
+          f"{max(loads) * 1e3:.1f} ms (max) | < 200 ms |")
+    for label, answers in cases:
+        evaluate(largest, answers)
+        runs = sorted(timed(lambda a=answers: evaluate(largest, a), 2000))
+        p99 = runs[int(len(runs) * 0.99) - 1]
+        print(f"| evaluate {largest.id}, {label} | {statistics.median(runs) * 1e3:.3f} ms | {p99 * 1e3:.3f} ms | < 1 ms |")
+    answers = cases[0][1]
+
+    def cold() -> None:
+        largest.render_cache.clear()  # nothing memoised: the first evaluation of new answers
+        evaluate(largest, answers)
+
+    runs = sorted(timed(cold, 1000))
+    print(f"| evaluate {largest.id}, every question answered, cold (no memo) | {statistics.median(runs) * 1e3:.3f} ms | "
+          f"{runs[int(len(runs) * 0.99) - 1] * 1e3:.3f} ms | < 1 ms |")
+    start = time.perf_counter()
+    count = 0
+    while time.perf_counter() - start < 2.0:
+        evaluate(largest, answers)
+        count += 1
+    print(f"| evaluations per second ({largest.id}, every question answered) | {count / 2.0:,.0f}/s | | |")
+    for kind, label in (("bomb", "alias bomb (9 levels x 9 aliases)"), ("big", "10 MB file")):
+        seconds, mb = refusal(kind)
+        print(f"| refuse {label} | {seconds * 1e3:.2f} ms | +{mb:.1f} MB peak | < 1 s, < 100 MB |")
+    print()
+    print(json.dumps({"largest": largest.id}))
+
+
+if __name__ == "__main__":
+    main()
