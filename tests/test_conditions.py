@@ -17,7 +17,12 @@ ADAPTER: TypeAdapter[Any] = TypeAdapter(Condition)
 def run(
     cond: dict[str, Any], answers: dict[str, Any], hidden: set[str] | None = None, derived: Derived | None = None
 ) -> Tri:
-    return check(ADAPTER.validate_python(cond), Context(answers, hidden or set(), KINDS, derived)).value
+    """Evaluate with facts (check) and as a compiled value; both must agree."""
+    model = ADAPTER.validate_python(cond)
+    ctx = Context(answers, hidden or set(), KINDS, derived)
+    value = check(model, ctx).value
+    assert compile_condition(model)(ctx) == value.value, "compiled and explained evaluation disagree"
+    return value
 
 
 YES = {"equals": {"question": "yes", "value": True}}
