@@ -109,17 +109,23 @@ def main() -> None:
     cases.append(("nothing answered", {}))
 
     print(f"machine: {sys.platform}, Python {sys.version.split()[0]}")
-    print(f"questionnaires: {', '.join(f'{q.id} ({len(q.questions)} q, {len(q.rules)} rules)' for q in catalog.questionnaires.values())}")
+    print(
+        f"questionnaires: {', '.join(f'{q.id} ({len(q.questions)} q, {len(q.rules)} rules)' for q in catalog.questionnaires.values())}"
+    )
     print()
     print("| measure | median | p99 | target |")
     print("|---|---|---|---|")
-    print(f"| load every questionnaire ({len(catalog.questionnaires)} files) | {statistics.median(loads) * 1e3:.1f} ms | "
-          f"{max(loads) * 1e3:.1f} ms (max) | < 200 ms |")
+    print(
+        f"| load every questionnaire ({len(catalog.questionnaires)} files) | {statistics.median(loads) * 1e3:.1f} ms | "
+        f"{max(loads) * 1e3:.1f} ms (max) | < 200 ms |"
+    )
     for label, answers in cases:
         evaluate(largest, answers)
         runs = sorted(timed(lambda a=answers: evaluate(largest, a), 2000))
         p99 = runs[int(len(runs) * 0.99) - 1]
-        print(f"| evaluate {largest.id}, {label} | {statistics.median(runs) * 1e3:.3f} ms | {p99 * 1e3:.3f} ms | < 1 ms |")
+        print(
+            f"| evaluate {largest.id}, {label} | {statistics.median(runs) * 1e3:.3f} ms | {p99 * 1e3:.3f} ms | < 1 ms |"
+        )
     answers = cases[0][1]
 
     def cold() -> None:
@@ -127,8 +133,10 @@ def main() -> None:
         evaluate(largest, answers)
 
     runs = sorted(timed(cold, 1000))
-    print(f"| evaluate {largest.id}, every question answered, cold (no memo) | {statistics.median(runs) * 1e3:.3f} ms | "
-          f"{runs[int(len(runs) * 0.99) - 1] * 1e3:.3f} ms | < 1 ms |")
+    print(
+        f"| evaluate {largest.id}, every question answered, cold (no memo) | {statistics.median(runs) * 1e3:.3f} ms | "
+        f"{runs[int(len(runs) * 0.99) - 1] * 1e3:.3f} ms | < 1 ms |"
+    )
     start = time.perf_counter()
     count = 0
     while time.perf_counter() - start < 2.0:
