@@ -144,7 +144,7 @@ class AssessmentVersion(Base):
     decision: Mapped[str] = mapped_column(String(40))
     approved_by: Mapped[str] = mapped_column(String(200))
     approved_at: Mapped[dt.datetime]
-    assessment_sha256: Mapped[str] = mapped_column(String(64), doc="SHA-256 of the canonical assessment JSON")
+    assessment_sha256: Mapped[str] = mapped_column(String(64), doc="SHA-256 of the PDF's assessment.json (printed)")
     pdf: Mapped[bytes | None] = mapped_column(LargeBinary)
     pdf_sha256: Mapped[str | None] = mapped_column(String(64), index=True)
 

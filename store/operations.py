@@ -522,6 +522,8 @@ def _import_record(store: Store, item: Mapping[str, Any], actor: str, source: st
             set_outcome(row, item["outcome"])
         session.add(row)
         session.flush()
+        # the ORM's version counter starts at 1 on insert; keep the exported one
+        session.execute(update(Assessment.__table__).where(Assessment.id == row.id).values(version=item["version"]))
         for c in item.get("comments", []):
             session.add(
                 Comment(
@@ -597,20 +599,27 @@ def import_assessment(
     owner: str,
     source: str,
     pdf: bytes | None = None,
+    pdf_status: str = "",
+    record_sha256: str | None = None,
     revision: int = 1,
 ) -> ImportResult:
     """Import one engine Assessment (an answers file, or the record read back from an archived PDF).
 
-    With ``pdf`` (an archived PDF) and an approving decision in the review, the assessment is stored as
-    approved with the PDF as its immutable snapshot; otherwise it becomes a draft. A PDF already in the
-    store (same SHA-256) is skipped.
+    With ``pdf`` (an archived PDF printed as approved, with an approving decision in its review), the
+    assessment is stored as approved with the PDF as its immutable snapshot; otherwise it becomes a draft.
+    A PDF already in the store (same SHA-256) is skipped.
     """
     questionnaire = store.questionnaire(assessment.questionnaire)
     answers = check_all_answers(questionnaire, assessment.answers, source)
     meta = checked_metadata(assessment.metadata.feature, assessment.metadata.model_dump(exclude_none=True), source)
     meta.pop("assessment_id", None)
     review = assessment.review
-    approved = pdf is not None and review is not None and review.decision in APPROVALS
+    approved = (
+        pdf is not None
+        and pdf_status in ("approved", "archived")
+        and review is not None
+        and review.decision in APPROVALS
+    )
     pdf_digest = hashlib.sha256(pdf).hexdigest() if pdf is not None else None
     with store.write() as session:
         if pdf_digest is not None:
@@ -664,7 +673,7 @@ def import_assessment(
                     decision=review.decision or "approved",
                     approved_by=signer,
                     approved_at=_time(review.sign_off.date) if review.sign_off else at,
-                    assessment_sha256=canonical_sha256(assessment.to_data()),
+                    assessment_sha256=record_sha256 or canonical_sha256(assessment.to_data()),
                     pdf=pdf,
                     pdf_sha256=pdf_digest,
                 )
@@ -688,14 +697,16 @@ def import_archive(store: Store, pdf: bytes, *, owner: str, source: str = "<pdf>
     from report import read_archive
 
     archive = read_archive(pdf)
-    revision = getattr(archive, "version", None)
+    revision = archive.report.get("version")
     return import_assessment(
         store,
         archive.assessment,
         owner=owner,
         source=source,
         pdf=pdf,
-        revision=revision if isinstance(revision, int) and revision >= 1 else 1,
+        pdf_status=str(archive.report.get("status", "")),
+        record_sha256=archive.attachment_sha256,
+        revision=revision if isinstance(revision, int) and not isinstance(revision, bool) and revision >= 1 else 1,
     )
 
 

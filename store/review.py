@@ -507,7 +507,7 @@ def approve(
             "the answers no longer fit the questionnaire: " + "; ".join(p.message for p in problems)
         )
     evaluation = evaluate(questionnaire, answers, lang)
-    from report import render_pdf
+    from report import read_archive, render_pdf
 
     pdf = render_pdf(
         questionnaire,
@@ -518,6 +518,9 @@ def approve(
         version=revision,
         generated=approved_at.isoformat(),
     )
+    archived = read_archive(pdf)  # what an auditor will read back: it must be what was approved
+    if archived.assessment != assessment:
+        raise StoreError(f"assessment {assessment_id}: the rendered PDF does not carry the approved assessment")
     review_data = review.model_dump(mode="json", exclude_none=True)
     with store.write() as session:
         row = get_row(session, assessment_id, lock=True)
@@ -536,7 +539,7 @@ def approve(
             decision=decision,
             approved_by=user,
             approved_at=approved_at,
-            assessment_sha256=canonical_sha256(assessment.to_data()),
+            assessment_sha256=archived.attachment_sha256,
             pdf=pdf,
             pdf_sha256=hashlib.sha256(pdf).hexdigest(),
         )
