@@ -23,6 +23,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from engine.errors import UnknownQuestionnaireError
@@ -224,7 +225,13 @@ def upgrade(engine: Engine, target: str = "head") -> str | None:
     from alembic import command
 
     wanted = head_revision() if target == "head" else target
-    if current_revision(engine) == wanted:
+    try:
+        at = current_revision(engine)
+    except OperationalError as e:  # the server is down, the file cannot be opened, ...
+        shown = engine.url.render_as_string(hide_password=True)
+        reason = str(e.orig).strip() if e.orig is not None else str(e)
+        raise StoreError(f"cannot open the database {shown}: {reason}") from e
+    if at == wanted:
         return wanted
     with engine.begin() as connection:  # SQLite: BEGIN IMMEDIATE, i.e. one migrator at a time
         if connection.dialect.name == "postgresql":
