@@ -243,6 +243,58 @@ def _import_args(parser: argparse.ArgumentParser) -> None:
         help="write the answers of one archived PDF to this file (without -o: import into the store)",
     )
     _questionnaires_option(parser)
+    _database_option(parser)
+    parser.add_argument("--owner", help="owner of the imported assessments (default: $DPIA_USER or your login)")
+
+
+# --- store commands (store/commands.py) ---------------------------------------------------------------------
+
+
+def _database_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--database",
+        metavar="URL",
+        help="database URL, e.g. postgresql+psycopg://user@host/dpia (default: $DPIA_DATABASE_URL, "
+        "else the SQLite file data/dpia.sqlite)",
+    )
+
+
+def _db_args(parser: argparse.ArgumentParser) -> None:
+    sub = parser.add_subparsers(dest="db_command", required=True, metavar="SUBCOMMAND")
+    upgrade = sub.add_parser("upgrade", help="create the database or migrate it to the newest schema")
+    _database_option(upgrade)
+
+
+def _list_args(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--status", action="append", help="draft, submitted, in_review, ... (repeatable)")
+    parser.add_argument("--owner", help="the owner's user id")
+    parser.add_argument("--verdict", action="append", help="DPIA verdict: required, recommended, not_required")
+    parser.add_argument("--ai-act", action="append", help="prohibited, high_risk, transparency, none")
+    parser.add_argument("--overdue", action="store_true", help="only those past their review date")
+    parser.add_argument("--limit", type=int)
+    parser.add_argument("--format", choices=("text", "json"), default="text")
+    _database_option(parser)
+
+
+def _progress_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--progress-every", type=int, default=1000, metavar="N", help="progress on stderr every N")
+
+
+def _rescore_args(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--dry-run", action="store_true", help="list the changes; store nothing")
+    parser.add_argument("--batch-size", type=int, default=500, metavar="N", help="assessments read per batch")
+    parser.add_argument("--format", choices=("text", "json"), default="text")
+    _progress_option(parser)
+    _questionnaires_option(parser)
+    _database_option(parser)
+
+
+def _export_args(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("ids", nargs="*", metavar="ID", help="assessments to export (default: all)")
+    parser.add_argument("-o", "--output", metavar="FILE.json", help="write here instead of standard output")
+    parser.add_argument("--no-pdfs", action="store_true", help="leave the approved versions' PDFs out")
+    _progress_option(parser)
+    _database_option(parser)
 
 
 def cmd_import(args: argparse.Namespace) -> int:
@@ -292,6 +344,15 @@ COMMANDS: list[Command] = [
         _lazy("report.commands", "cmd_verify"),
     ),
     Command("import", "read answers back from archived PDFs or JSON exports", _import_args, cmd_import),
+    Command("db", "database maintenance: `dpia db upgrade`", _db_args, _lazy("store.commands", "cmd_db")),
+    Command("list", "list stored assessments, filtered", _list_args, _lazy("store.commands", "cmd_list")),
+    Command(
+        "rescore",
+        "re-score stored assessments under the current questionnaires; list changed outcomes",
+        _rescore_args,
+        _lazy("store.commands", "cmd_rescore"),
+    ),
+    Command("export", "export stored assessments as JSON", _export_args, _lazy("store.commands", "cmd_export")),
 ]
 
 
