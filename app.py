@@ -1,67 +1,102 @@
-"""The Streamlit app. For now: the questionnaires it can load, and the problems of those it cannot.
+"""The Streamlit app: ``streamlit run app.py``.
 
-Run with ``streamlit run app.py``. The full walkthrough, review and archive pages
-arrive in ``views/`` (never ``pages/``: Streamlit would switch to its legacy mode).
+This entry point sets the language, signs the person in (OIDC through ``st.login`` when ``st.secrets`` has an
+``[auth]`` section, otherwise a local mode where they pick a display name and a role), keeps
+``?assessment=ID`` in the URL on every run so a refresh or a shared link reopens the same assessment, and
+hands over to one page module per page in ``views/`` (never ``pages/``: Streamlit would switch to its legacy
+multipage mode).
 """
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import streamlit as st
 
-from engine.i18n import LANGUAGES
-from engine.loader import Catalog, load_catalog
-
-QUESTIONNAIRES = Path(__file__).resolve().parent / "questionnaires"
-
-LABELS = {
-    "en": {
-        "title": "Privacy impact assessments",
-        "intro": "Questionnaires available to assess a new feature.",
-        "questions": "questions",
-        "rules": "rules",
-        "broken": "This questionnaire cannot be loaded. Every problem:",
-        "none": "No questionnaire found in questionnaires/.",
-        "language": "Language",
-    },
-    "fr": {
-        "title": "Analyses d'impact relatives à la protection des données",
-        "intro": "Questionnaires disponibles pour évaluer une nouvelle fonctionnalité.",
-        "questions": "questions",
-        "rules": "règles",
-        "broken": "Ce questionnaire ne peut pas être chargé. Tous les problèmes :",
-        "none": "Aucun questionnaire dans questionnaires/.",
-        "language": "Langue",
-    },
-}
+from views.context import (
+    LOCAL_ROLES,
+    auth_configured,
+    current_user,
+    draft,
+    open_assessment,
+    sign_in_local,
+    sign_in_oidc,
+)
+from views.i18n import LANGUAGE_NAMES, t
 
 
-@st.cache_resource
-def catalog() -> Catalog:
-    """Questionnaires are loaded once per server process (frozen models)."""
-    return load_catalog([QUESTIONNAIRES])
+def language() -> None:
+    if "lang" not in st.session_state:
+        locale = (st.context.locale or "en").lower()
+        st.session_state["lang"] = "fr" if locale.startswith("fr") else "en"
+    st.sidebar.segmented_control(
+        "Language / Langue",
+        list(LANGUAGE_NAMES),
+        format_func=LANGUAGE_NAMES.__getitem__,
+        key="lang",
+        required=True,
+    )
+
+
+def sign_in() -> None:
+    """Who is using the app; the store refuses what their role does not allow."""
+    if auth_configured():
+        if not st.user.is_logged_in:
+            st.session_state.pop("user", None)
+            st.sidebar.button(t("signin.login"), on_click=st.login, type="primary")
+            return
+        user = current_user()
+        if user is None or not user.oidc:
+            sign_in_oidc()
+        user = current_user()
+        assert user is not None
+        st.sidebar.markdown(t("signin.as", name=user.name, roles=", ".join(t(f"role.{r}") for r in user.roles)))
+        st.sidebar.button(t("signin.logout"), on_click=st.logout)
+        return
+    # Local mode: no authentication. The name and role live in the URL (bound widgets) so a refresh keeps them.
+    st.sidebar.text_input(t("signin.name"), key="as", bind="query-params", max_chars=100)
+    st.sidebar.selectbox(
+        t("signin.role"), LOCAL_ROLES, format_func=lambda r: t(f"role.{r}"), key="role", bind="query-params"
+    )
+    name = (st.session_state.get("as") or "").strip()
+    role = st.session_state.get("role") or LOCAL_ROLES[0]
+    user = current_user()
+    if not name:
+        st.session_state.pop("user", None)
+        return
+    if user is None or user.name != name or user.roles != (role,):
+        from views.context import attempt, show_error
+
+        _, error = attempt(lambda: sign_in_local(name, role))
+        if error is not None:
+            with st.sidebar:
+                show_error(error)
+            return
+    st.sidebar.caption(t("signin.local"))
+
+
+def deep_link() -> None:
+    """``?assessment=ID`` opens that assessment; the open one is put back in the URL on every run."""
+    wanted = st.query_params.get("assessment")
+    current = draft()
+    if wanted and (current is None or current.id != wanted):
+        if st.session_state.get("missing_assessment") != wanted:
+            open_assessment(wanted)
+    elif current is not None and not wanted:
+        st.query_params["assessment"] = current.id
 
 
 def main() -> None:
-    st.set_page_config(page_title="DPIA", layout="wide")
-    lang = st.sidebar.radio(
-        "Language / Langue", LANGUAGES, format_func=lambda code: {"en": "English", "fr": "Français"}[code], key="lang"
-    )
-    words = LABELS[lang]
-    st.title(words["title"])
-    st.write(words["intro"])
-    loaded = catalog()
-    if not loaded.questionnaires and not loaded.errors:
-        st.info(words["none"])
-    for qid, q in sorted(loaded.questionnaires.items()):
-        with st.container(border=True):
-            st.subheader(f"{q.text(q.title, lang)} · {qid} {q.version}")
-            if q.description:
-                st.write(q.text(q.description, lang))
-            st.caption(f"{len(q.questions)} {words['questions']} · {len(q.rules)} {words['rules']}")
-    for file, error in sorted(loaded.errors.items()):
-        st.error(f"{Path(file).name}: {words['broken']}\n\n" + "\n".join(f"- `{p}`" for p in error.problems))
+    st.set_page_config(page_title="DPIA", page_icon="🛡️", layout="wide")
+    language()
+    sign_in()
+    deep_link()
+    pages = [
+        st.Page("views/home.py", title=t("page.home"), icon="🏠", default=True),
+        st.Page("views/assess.py", title=t("page.assess"), icon="📝", url_path="assess"),
+        st.Page("views/review.py", title=t("page.review"), icon="🔎", url_path="review"),
+        st.Page("views/archive.py", title=t("page.archive"), icon="🗄️", url_path="archive"),
+        st.Page("views/questionnaires.py", title=t("page.questionnaires"), icon="📚", url_path="questionnaires"),
+    ]
+    st.navigation(pages).run()
 
 
 main()

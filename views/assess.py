@@ -1,0 +1,290 @@
+"""Assess: the screening, then the full DPIA when needed, section by section, with the live outcome beside it.
+
+Only ``evaluation.visible_questions`` are shown, and ``evaluate`` runs on every rerun, so a question that an
+answer opens appears at once. Every answer is saved when it changes (see :mod:`views.autosave`).
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+import store
+from engine.errors import DpiaError
+from engine.evaluation import Evaluation
+from engine.model import Questionnaire
+from engine.scoring import evaluate
+from views.answer_text import answer_text, question_title
+from views.autosave import pending_conflicts, resolve
+from views.context import (
+    Draft,
+    User,
+    attempt,
+    current_user,
+    draft,
+    fuller_questionnaire,
+    lang,
+    open_assessment,
+    problem_lines,
+    questionnaires,
+    require_user,
+    show_error,
+    stages,
+    sync_draft,
+    the_store,
+)
+from views.i18n import t
+from views.outcome import render_panel
+from views.question_widgets import render_question
+
+SECTION_KEY = "assess-section"
+FULL_ANYWAY_KEY = "assess-full-anyway"
+
+
+def allowed(d: Draft, user: User) -> dict[str, str]:
+    """What the workflow table lets this person do now (the author role counts for the owner only)."""
+    roles = [r for r in user.roles if r != "author" or d.owner == user.id]
+    return store.allowed_actions(d.status, roles)
+
+
+def section_progress(q: Questionnaire, evaluation: Evaluation, section_id: str) -> tuple[int, int, int]:
+    """(visible questions, required visible, required answered) of one section."""
+    visible = set(evaluation.visible_questions)
+    answered = set(evaluation.answered_questions)
+    section = next(s for s in q.sections if s.id == section_id)
+    shown = [x.id for x in section.questions if x.id in visible]
+    required = [x for x in shown if q.questions[x].required]
+    return len(shown), len(required), sum(1 for x in required if x in answered)
+
+
+def visible_sections(q: Questionnaire, evaluation: Evaluation, d: Draft) -> list[tuple[str, str]]:
+    """(stage title, section id) of the sections to show: the screening, then the rest when needed."""
+    out: list[tuple[str, str]] = []
+    known = questionnaires()
+    parts = stages(q)
+    for index, (stage_id, section_ids) in enumerate(parts):
+        later = index > 0
+        if later and not _full_wanted(q, evaluation, d, section_ids):
+            break
+        stage_q = known.get(stage_id, q)
+        title = stage_q.text(stage_q.title, lang())
+        out += [(title, sid) for sid in section_ids if section_progress(q, evaluation, sid)[0] > 0]
+    return out
+
+
+def _full_wanted(q: Questionnaire, evaluation: Evaluation, d: Draft, section_ids: list[str]) -> bool:
+    if evaluation.dpia.verdict != "not_required" or st.session_state.get(FULL_ANYWAY_KEY):
+        return True
+    own = {x.id for s in q.sections if s.id in section_ids for x in s.questions}
+    return any(qid in own for qid in d.answers)
+
+
+def section_label(q: Questionnaire, evaluation: Evaluation, section_id: str, number: int) -> str:
+    section = next(s for s in q.sections if s.id == section_id)
+    _, required, done = section_progress(q, evaluation, section_id)
+    state = "✓" if required == done else f"{done}/{required}"
+    return f"{number}. {q.text(section.title, lang())} · {state}"
+
+
+def header(d: Draft, q: Questionnaire, evaluation: Evaluation) -> None:
+    st.title(d.title)
+    owner = d.metadata.get("owner") or d.owner
+    st.caption(
+        t(
+            "assess.meta",
+            status=t(f"status.{d.status}"),
+            questionnaire=f"{q.text(q.title, lang())} {q.version}",
+            owner=owner,
+            revision=d.revision,
+        )
+    )
+    st.caption(t("assess.share", link=f"?assessment={d.id}"))
+    st.progress(evaluation.completion / 100, text=t("assess.completion", pct=f"{evaluation.completion:g}"))
+    if d.notice:
+        st.info(d.notice)
+    if d.problems:
+        st.error("\n".join(f"- {p}" for p in d.problems))
+
+
+def conflicts(d: Draft, q: Questionnaire) -> None:
+    """Saves that lost a race: both values side by side, and the choice."""
+    language = lang()
+    for c in pending_conflicts(d):
+        with st.container(border=True):
+            if c.question_id is None:
+                st.warning(t("conflict.other"))
+                st.button(t("conflict.dismiss"), key=f"conflict-{c.id}-dismiss", on_click=resolve, args=(c.id, False))
+                continue
+            question = q.questions.get(c.question_id)
+            st.warning(t("conflict.title", question=question_title(q, c.question_id, language)))
+            mine, theirs = st.columns(2)
+            mine.markdown(f"**{t('conflict.yours')}**  \n{answer_text(q, question, c.attempted, language)}")
+            stored = d.answers.get(c.question_id)
+            theirs.markdown(f"**{t('conflict.stored')}**  \n{answer_text(q, question, stored, language)}")
+            mine.button(t("conflict.keep_mine"), key=f"conflict-{c.id}-mine", on_click=resolve, args=(c.id, True))
+            theirs.button(
+                t("conflict.keep_stored"), key=f"conflict-{c.id}-stored", on_click=resolve, args=(c.id, False)
+            )
+
+
+def questions(q: Questionnaire, evaluation: Evaluation, d: Draft, editable: bool) -> None:
+    shown = visible_sections(q, evaluation, d)
+    if not shown:
+        st.info(t("assess.no_questions"))
+        return
+    ids = [sid for _, sid in shown]
+    if st.session_state.get(SECTION_KEY) not in ids:
+        st.session_state[SECTION_KEY] = ids[0]
+    stage_of = dict((sid, stage) for stage, sid in shown)
+    number = {sid: i for i, sid in enumerate(ids, 1)}
+    nav, body = st.columns([1, 3], gap="medium")
+    with nav:
+        st.radio(
+            t("assess.sections"),
+            ids,
+            format_func=lambda sid: section_label(q, evaluation, sid, number[sid]),
+            key=SECTION_KEY,
+        )
+        if evaluation.dpia.verdict == "not_required" and len(stages(q)) > 1:
+            st.toggle(t("assess.full_anyway"), key=FULL_ANYWAY_KEY)
+    current = st.session_state[SECTION_KEY]
+    section = next(s for s in q.sections if s.id == current)
+    visible = set(evaluation.visible_questions)
+    language = lang()
+    with body:
+        st.caption(stage_of[current])
+        st.subheader(q.text(section.title, language))
+        if section.description:
+            st.markdown(q.text(section.description, language))
+        for question in section.questions:
+            if question.id in visible:
+                with st.container(key=f"question-{question.id.replace('.', '-')}"):
+                    render_question(q, question, language, disabled=not editable)
+        position = ids.index(current)
+        back, forward = st.columns(2)
+        if position > 0:
+            back.button(t("assess.previous"), on_click=_go, args=(ids[position - 1],), key="assess-prev")
+        if position < len(ids) - 1:
+            forward.button(t("assess.next"), on_click=_go, args=(ids[position + 1],), key="assess-next", type="primary")
+
+
+def _go(section_id: str) -> None:
+    st.session_state[SECTION_KEY] = section_id
+
+
+def workflow(d: Draft, q: Questionnaire, evaluation: Evaluation, user: User) -> None:
+    """Submit (or withdraw) and, after a screening that calls for it, continue with the full DPIA."""
+    actions = allowed(d, user)
+    s = the_store()
+    language = lang()
+    if "submit" in actions:
+        missing = evaluation.missing_required
+        if missing:
+            st.caption(t("assess.missing", questions=", ".join(question_title(q, m, language) for m in missing[:12])))
+        if st.button(t("assess.submit"), type="primary", disabled=bool(missing), key="assess-submit"):
+            _, error = attempt(lambda: store.submit(s, d.id, user.id, d.version))
+            if error is not None:
+                show_error(error)
+            else:
+                open_assessment(d.id)
+                st.rerun()
+    if "withdraw" in actions and st.button(t("assess.withdraw"), key="assess-withdraw"):
+        _, error = attempt(lambda: store.withdraw(s, d.id, user.id, d.version))
+        if error is not None:
+            show_error(error)
+        else:
+            open_assessment(d.id)
+            st.rerun()
+    fuller = fuller_questionnaire(q)
+    if fuller is not None and evaluation.dpia.verdict != "not_required" and user.is_author:
+        st.info(t("assess.continue_hint", title=fuller.text(fuller.title, language)))
+        if st.button(t("assess.continue"), key="assess-continue"):
+            _continue(d, fuller.id, user)
+
+
+def _continue(d: Draft, questionnaire_id: str, user: User) -> None:
+    meta = {k: v for k, v in d.metadata.items() if k in ("owner", "date", "description")}
+    created, error = attempt(
+        lambda: store.create_assessment(
+            the_store(), questionnaire_id, d.title, user.id, metadata=meta, answers=d.answers
+        )
+    )
+    if error is not None:
+        show_error(error)
+        return
+    fresh = open_assessment(created.id)
+    if fresh is not None:
+        st.query_params["assessment"] = fresh.id
+        fresh.notice = t("assess.continued")
+    st.rerun()
+
+
+def about(d: Draft, user: User, editable: bool) -> None:
+    """Title, description and review date of the assessment (saved on change too)."""
+    with st.expander(t("assess.about")):
+        if not editable:
+            st.markdown(d.metadata.get("description") or "")
+            return
+        st.session_state.setdefault("q--meta-title", d.title)
+        st.session_state.setdefault("q--meta-description", d.metadata.get("description") or "")
+        st.session_state.setdefault("q--meta-review-date", d.review_date)
+        st.text_input(t("home.feature"), key="q--meta-title", on_change=_save_meta, max_chars=300)
+        st.text_area(t("assess.description"), key="q--meta-description", on_change=_save_meta, max_chars=20000)
+        st.date_input(t("home.review_date"), key="q--meta-review-date", on_change=_save_meta, format="YYYY-MM-DD")
+
+
+def _save_meta() -> None:
+    d, user = draft(), current_user()
+    if d is None or user is None:
+        return
+    title = (st.session_state.get("q--meta-title") or "").strip() or d.title
+    description = (st.session_state.get("q--meta-description") or "").strip() or None
+    try:
+        view = store.save_metadata(
+            the_store(),
+            d.id,
+            d.version,
+            user.id,
+            title=title,
+            metadata={"description": description},
+            review_date=st.session_state.get("q--meta-review-date"),
+        )
+    except store.ConflictError:
+        open_assessment(d.id)
+        return
+    except DpiaError as e:
+        d.problems = problem_lines(e)
+        return
+    d.title, d.metadata, d.review_date, d.version = view.title, dict(view.metadata), view.review_date, view.version
+
+
+def render() -> None:
+    user = require_user()
+    d = sync_draft()
+    if d is None:
+        st.title(t("page.assess"))
+        st.info(t("assess.none"))
+        st.page_link("views/home.py", label=t("page.home"), icon="🏠")
+        return
+    q = d.questionnaire()
+    if q is None:
+        st.title(d.title)
+        st.error(t("assess.no_questionnaire", id=d.questionnaire_id))
+        return
+    language = lang()
+    evaluation = evaluate(q, d.answers, language)
+    editable = "edit" in allowed(d, user)
+    header(d, q, evaluation)
+    conflicts(d, q)
+    if not editable:
+        st.info(t("assess.read_only", status=t(f"status.{d.status}")))
+    main, side = st.columns([3, 2], gap="large")
+    with main:
+        about(d, user, editable)
+        questions(q, evaluation, d, editable)
+        st.divider()
+        workflow(d, q, evaluation, user)
+    with side, st.container(key="outcome-panel"):
+        render_panel(q, evaluation, d.answers, language)
+
+
+render()

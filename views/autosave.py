@@ -1,0 +1,97 @@
+"""Every change is saved at once: one answer, one short transaction, the draft's version as the lock.
+
+A save that loses a race (:class:`store.ConflictError`) is handled in one of two ways:
+
+* nobody else touched *this* question (the stored value is still what this session last saw): the change is
+  re-applied on top of the newer version and the draft picks up the other person's answers;
+* someone else changed the same question: nothing is overwritten, the store keeps both values in its
+  conflicts table and the page shows them side by side until the person chooses (:func:`resolve`).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import store
+from engine.errors import DpiaError
+from views.context import Draft, current_user, draft, forget_widgets_of, open_assessment, problem_lines, the_store
+from views.i18n import t
+
+MAX_RETRIES = 3
+
+
+def save(question_id: str, value: Any) -> None:
+    """Autosave one answer of the open draft (called from widget callbacks)."""
+    d = draft()
+    user = current_user()
+    if d is None or user is None:
+        return
+    d.problems, d.notice = [], None
+    previous = d.answers.get(question_id)
+    s = the_store()
+    try:
+        saved = store.save_answer(s, d.id, question_id, value, d.version, user.id)
+    except store.ConflictError as conflict:
+        _after_conflict(d, question_id, previous, conflict, user.id)
+        return
+    except DpiaError as e:
+        d.problems = problem_lines(e)
+        forget_widgets_of({question_id})  # the widget goes back to the saved value
+        return
+    _apply(d, question_id, saved)
+
+
+def _apply(d: Draft, question_id: str, saved: store.Saved) -> None:
+    if saved.value is None:
+        d.answers.pop(question_id, None)
+    else:
+        d.answers[question_id] = saved.value
+    d.version, d.status, d.revision = saved.version, saved.status, saved.revision
+
+
+def _after_conflict(d: Draft, question_id: str, previous: Any, conflict: store.ConflictError, user: str) -> None:
+    s = the_store()
+    for _ in range(MAX_RETRIES):
+        if conflict.stored != previous or conflict.conflict_id is None:
+            break  # a real conflict: the same question changed elsewhere
+        try:
+            store.resolve_conflict(
+                s, conflict.conflict_id, user, keep_mine=True, expected_version=conflict.stored_version
+            )
+        except store.ConflictError as again:
+            conflict = again
+            continue
+        except DpiaError as e:
+            d.problems = problem_lines(e)
+            break
+        fresh = open_assessment(d.id)
+        if fresh is not None:
+            fresh.notice = t("conflict.merged")
+        return
+    fresh = open_assessment(d.id)  # the stored values come back into the widgets; the conflict panel shows both
+    if fresh is not None:
+        fresh.notice = t("conflict.happened")
+
+
+def pending_conflicts(d: Draft) -> list[store.ConflictView]:
+    """This person's saves that lost a race on this assessment and wait for a choice."""
+    user = current_user()
+    if user is None:
+        return []
+    return [c for c in store.list_conflicts(the_store(), d.id) if c.author == user.id]
+
+
+def resolve(conflict_id: int, keep_mine: bool) -> None:
+    """The person chose: keep their value (saved on top of the current version) or the stored one."""
+    d = draft()
+    user = current_user()
+    if d is None or user is None:
+        return
+    s = the_store()
+    try:
+        current = store.get_assessment(s, d.id)
+        store.resolve_conflict(s, conflict_id, user.id, keep_mine=keep_mine, expected_version=current.version)
+    except DpiaError as e:
+        d.problems = problem_lines(e)
+        return
+    open_assessment(d.id)

@@ -1,0 +1,329 @@
+"""What every page shares: the questionnaires, the store, who is signed in, the language, the open draft.
+
+Pages lay out widgets; this module holds the few objects they all read. Questionnaires are loaded once per
+process (``st.cache_resource``; frozen models) and the store is opened once per database URL. The one mutable
+object of a session is the :class:`Draft` in ``st.session_state["draft"]``: the open assessment as last read
+from or written to the store, with the version the next autosave must send.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import streamlit as st
+
+import store
+from engine.errors import DpiaError, ProblemsError
+from engine.loader import Catalog, load_catalog
+from engine.model import Questionnaire
+from views.i18n import t
+
+ROOT = Path(__file__).resolve().parent.parent
+QUESTIONNAIRES_ENV = "DPIA_QUESTIONNAIRES"  # the same variable the store reads
+DRAFT = "draft"
+WIDGET_PREFIX = "q-"
+LOCAL_ROLES = ("author", "reviewer")
+
+
+# --- questionnaires and store --------------------------------------------------------------------------
+
+
+def questionnaire_paths() -> tuple[str, ...]:
+    """Where questionnaires come from: ``$DPIA_QUESTIONNAIRES`` (os.pathsep-separated) or ``questionnaires/``."""
+    from_env = os.environ.get(QUESTIONNAIRES_ENV)
+    if from_env:
+        return tuple(p for p in from_env.split(os.pathsep) if p)
+    return (str(ROOT / "questionnaires"),)
+
+
+@st.cache_resource(show_spinner=False)
+def _catalog(paths: tuple[str, ...]) -> Catalog:
+    return load_catalog(list(paths))
+
+
+def catalog() -> Catalog:
+    """Every questionnaire that loads, and the full problem list of each one that does not."""
+    return _catalog(questionnaire_paths())
+
+
+def questionnaires() -> dict[str, Questionnaire]:
+    return catalog().questionnaires
+
+
+@st.cache_resource(show_spinner=False)
+def _store(url: str, paths: tuple[str, ...]) -> store.Store:
+    # The store scores against the questionnaires that load; a broken file is shown on the Questionnaires page
+    # instead of making every save fail.
+    return store.open_store(url, questionnaires=_catalog(paths).questionnaires)
+
+
+def the_store() -> store.Store:
+    """The store for ``$DPIA_DATABASE_URL`` (default: the SQLite file data/dpia.sqlite)."""
+    return _store(store.database_url(), questionnaire_paths())
+
+
+def stages(q: Questionnaire) -> list[tuple[str, list[str]]]:
+    """The questionnaire's stages: each included questionnaire (e.g. the screening), then its own sections.
+
+    Returns:
+        (stage title, section ids) in order; a questionnaire without includes has one stage.
+    """
+    known = questionnaires()
+    out: list[tuple[str, list[str]]] = []
+    taken: set[str] = set()
+    for included in q.includes:
+        sub = known.get(included)
+        if sub is None:
+            continue
+        ids = [s.id for s in sub.sections if s.id not in taken]
+        taken.update(ids)
+        out.append((sub.id, ids))
+    own = [s.id for s in q.sections if s.id not in taken]
+    if own or not out:
+        out.append((q.id, own))
+    return out
+
+
+def fuller_questionnaire(q: Questionnaire) -> Questionnaire | None:
+    """A loaded questionnaire that includes ``q`` (the full DPIA after the screening), if any."""
+    return next((other for other in questionnaires().values() if q.id in other.includes), None)
+
+
+# --- language ------------------------------------------------------------------------------------------
+
+
+def lang() -> str:
+    return st.session_state.get("lang") or "en"
+
+
+# --- who is signed in ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class User:
+    id: str
+    name: str
+    roles: tuple[str, ...]
+    oidc: bool = False
+
+    @property
+    def is_reviewer(self) -> bool:
+        return "reviewer" in self.roles
+
+    @property
+    def is_author(self) -> bool:
+        return "author" in self.roles
+
+
+def auth_configured() -> bool:
+    """OIDC sign-in is on when ``st.secrets`` has an ``[auth]`` section."""
+    try:
+        return "auth" in st.secrets
+    except FileNotFoundError:  # no secrets.toml at all
+        return False
+    except Exception as e:  # a broken secrets.toml is the operator's error: show it, run in local mode
+        st.sidebar.error(f"secrets.toml: {e}")
+        return False
+
+
+def slug(name: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", name.strip().lower()).strip("-")[:60]
+
+
+def current_user() -> User | None:
+    return st.session_state.get("user")
+
+
+def sign_in_local(name: str, role: str) -> User:
+    """Local mode (no OIDC): the display name and role the person picked; the store gets exactly that role."""
+    s = the_store()
+    uid = slug(name) or "user"
+    roles = store.user_roles(s, uid)
+    if roles != (role,):
+        store.set_roles(s, uid, [role], actor=uid, name=name.strip())
+    user = User(uid, name.strip(), (role,))
+    st.session_state["user"] = user
+    return user
+
+
+def sign_in_oidc() -> User:
+    """OIDC mode: the id token's e-mail (or subject) is the user id; roles come from the store.
+
+    A first sign-in creates the user with the roles listed for them in ``st.secrets["dpia"]``
+    (``reviewers = [...]``, ``admins = [...]``), author otherwise. Later changes go through ``dpia`` admin tools.
+    """
+    info = st.user
+    uid = str(info.get("email") or info.get("sub") or "user")
+    name = str(info.get("name") or uid)
+    config: Any = st.secrets.get("dpia", {})
+    roles = ["author"]
+    if uid in list(config.get("reviewers", [])):
+        roles.append("reviewer")
+    if uid in list(config.get("admins", [])):
+        roles.append("admin")
+    s = the_store()
+    held = store.ensure_user(s, uid, roles, name=name)
+    user = User(uid, name, tuple(held), oidc=True)
+    st.session_state["user"] = user
+    return user
+
+
+def require_user() -> User:
+    """The signed-in user, or a prompt to sign in (and the page stops there)."""
+    user = current_user()
+    if user is None:
+        st.info(t("signin.needed"))
+        st.stop()
+    return user
+
+
+# --- the draft: the open assessment ---------------------------------------------------------------------
+
+
+@dataclass
+class Draft:
+    """The open assessment as last read from or written to the store.
+
+    ``version`` is what the next autosave sends; ``answers`` are normalised (as the store keeps them).
+    """
+
+    id: str
+    title: str
+    owner: str
+    questionnaire_id: str
+    status: str
+    version: int
+    revision: int
+    answers: dict[str, Any]
+    metadata: dict[str, Any]
+    review_date: dt.date | None
+    problems: list[str] = field(default_factory=list)
+    notice: str | None = None
+
+    @classmethod
+    def of(cls, view: store.AssessmentView) -> Draft:
+        return cls(
+            id=view.id,
+            title=view.title,
+            owner=view.owner,
+            questionnaire_id=view.questionnaire_id,
+            status=view.status,
+            version=view.version,
+            revision=view.revision,
+            answers=dict(view.answers),
+            metadata=dict(view.metadata),
+            review_date=view.review_date,
+        )
+
+    def questionnaire(self) -> Questionnaire | None:
+        return questionnaires().get(self.questionnaire_id)
+
+
+def draft() -> Draft | None:
+    return st.session_state.get(DRAFT)
+
+
+def assessment_id() -> str | None:
+    d = draft()
+    return d.id if d else None
+
+
+def forget_widgets() -> None:
+    """Drop every answer widget's state so the widgets start again from the draft."""
+    for key in [k for k in st.session_state if isinstance(k, str) and k.startswith(WIDGET_PREFIX)]:
+        del st.session_state[key]
+
+
+def open_assessment(aid: str) -> Draft | None:
+    """Read the assessment from the store into a new draft (after a refresh, a deep link, or a choice)."""
+    try:
+        view = store.get_assessment(the_store(), aid)
+    except store.NotFoundError:
+        st.session_state.pop(DRAFT, None)
+        st.session_state["missing_assessment"] = aid
+        return None
+    forget_widgets()
+    d = Draft.of(view)
+    st.session_state[DRAFT] = d
+    st.session_state.pop("missing_assessment", None)
+    return d
+
+
+def close_assessment() -> None:
+    st.session_state.pop(DRAFT, None)
+    forget_widgets()
+    if "assessment" in st.query_params:
+        del st.query_params["assessment"]
+
+
+def sync_draft() -> Draft | None:
+    """Bring the draft up to date when someone else changed the assessment (one small read per run).
+
+    Answers that changed in the store replace the widget values of those questions; nothing else moves.
+    """
+    d = draft()
+    if d is None:
+        return None
+    try:
+        view = store.get_assessment(the_store(), d.id)
+    except store.NotFoundError:
+        close_assessment()
+        return None
+    if view.version == d.version and view.status == d.status:
+        return d
+    changed = {q for q in set(view.answers) | set(d.answers) if view.answers.get(q) != d.answers.get(q)}
+    fresh = Draft.of(view)
+    fresh.problems, fresh.notice = d.problems, d.notice
+    st.session_state[DRAFT] = fresh
+    forget_widgets_of(changed)
+    return fresh
+
+
+def forget_widgets_of(question_ids: set[str]) -> None:
+    """Drop the widget state of these questions (their rows and risk fields too)."""
+    bases = {widget_key(q) for q in question_ids}
+    for key in [k for k in st.session_state if isinstance(k, str) and k.startswith(WIDGET_PREFIX)]:
+        if key.split("--", 1)[0] in bases:
+            del st.session_state[key]
+
+
+def widget_key(question_id: str, *parts: object) -> str:
+    """Widget keys derive from question ids: ``q-tech-cameras``, ``q-risk-access--severity_after``.
+
+    A dot is not allowed inside an id segment and a hyphen is not allowed in ids, so the mapping is one to one
+    and the key is a valid CSS class name (Streamlit adds ``st-key-<key>`` to the element).
+    """
+    base = WIDGET_PREFIX + question_id.replace(".", "-")
+    return "--".join([base, *map(str, parts)]) if parts else base
+
+
+# --- errors at the edge -----------------------------------------------------------------------------------
+
+
+def problem_lines(error: DpiaError) -> list[str]:
+    if isinstance(error, ProblemsError):
+        return [str(p) for p in error.problems]
+    return [str(error)]
+
+
+def show_error(error: DpiaError) -> None:
+    """The project's own errors, with every problem they carry; never a traceback."""
+    lines = problem_lines(error)
+    if len(lines) == 1:
+        st.error(lines[0])
+    else:
+        st.error("\n".join(f"- {line}" for line in lines))
+
+
+def attempt(action: Callable[[], Any]) -> tuple[Any, DpiaError | None]:
+    """Run a store or report call; the project's errors come back to be shown, real bugs propagate."""
+    try:
+        return action(), None
+    except DpiaError as e:
+        return None, e

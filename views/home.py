@@ -1,0 +1,181 @@
+"""Home: my assessments (status, verdict, review date), start a new one, import one."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import streamlit as st
+
+import store
+from engine.i18n import message
+from views.context import (
+    attempt,
+    current_user,
+    draft,
+    lang,
+    open_assessment,
+    questionnaires,
+    show_error,
+    the_store,
+)
+from views.i18n import t
+
+ASSESS_PAGE = "views/assess.py"
+REVIEW_PAGE = "views/review.py"
+REVIEWER_QUEUE = ("submitted", "in_review")
+
+
+def _open(aid: str) -> None:
+    if open_assessment(aid) is not None:
+        st.query_params["assessment"] = aid
+
+
+def _summary_rows(items: list[store.Summary], language: str) -> list[dict[str, object]]:
+    return [
+        {
+            t("home.col.title"): s.title,
+            t("home.col.status"): t(f"status.{s.status}"),
+            t("home.col.verdict"): message(language, f"verdict.{s.dpia_verdict}") if s.dpia_verdict else "",
+            t("home.col.ai_act"): message(language, f"ai_act.{s.ai_act_status}") if s.ai_act_status else "",
+            t("home.col.review_date"): (
+                f"{s.review_date.isoformat()} ({t('home.overdue')})"
+                if s.overdue and s.review_date
+                else (s.review_date.isoformat() if s.review_date else "")
+            ),
+            t("home.col.owner"): s.owner,
+            t("home.col.updated"): s.updated.strftime("%Y-%m-%d %H:%M"),
+        }
+        for s in items
+    ]
+
+
+def my_assessments() -> None:
+    user = current_user()
+    assert user is not None
+    language = lang()
+    s = the_store()
+    if user.is_reviewer:
+        st.subheader(t("home.queue"))
+        queue = store.list_assessments(s, status=REVIEWER_QUEUE)
+        _table_and_open(queue, language, "queue", REVIEW_PAGE)
+    st.subheader(t("home.mine"))
+    mine = store.list_assessments(s, owner=user.id)
+    _table_and_open(mine, language, "mine", ASSESS_PAGE)
+    overdue = [a for a in mine if a.overdue]
+    if overdue:
+        st.warning(t("home.overdue_list", titles=", ".join(a.title for a in overdue)))
+
+
+def _table_and_open(items: list[store.Summary], language: str, name: str, page: str) -> None:
+    if not items:
+        st.caption(t("home.none"))
+        return
+    st.dataframe(_summary_rows(items, language), hide_index=True, width="stretch")
+    by_id = {a.id: a for a in items}
+    current = draft()
+    ids = list(by_id)
+    chosen = st.selectbox(
+        t("home.pick"),
+        ids,
+        index=ids.index(current.id) if current and current.id in by_id else 0,
+        format_func=lambda i: f"{by_id[i].title} · {t(f'status.{by_id[i].status}')}",
+        key=f"home-pick-{name}",
+    )
+    if st.button(t("home.open"), key=f"home-open-{name}", type="primary"):
+        _open(chosen)
+        st.switch_page(page)
+
+
+def new_assessment() -> None:
+    user = current_user()
+    assert user is not None
+    language = lang()
+    known = questionnaires()
+    if not known:
+        st.info(t("home.no_questionnaires"))
+        return
+    # The fullest questionnaire first: one that includes others (the DPIA after its screening).
+    ids = sorted(known, key=lambda i: (-len(known[i].includes), i))
+    with st.form("new-assessment", clear_on_submit=True, border=True):
+        st.markdown(f"**{t('home.new')}**")
+        title = st.text_input(t("home.feature"), max_chars=300, key="new-title")
+        owner = st.text_input(t("home.owner"), value=user.name, max_chars=300, key="new-owner")
+        qid = st.selectbox(
+            t("home.questionnaire"),
+            ids,
+            format_func=lambda i: f"{known[i].text(known[i].title, language)} ({known[i].version})",
+            key="new-questionnaire",
+        )
+        review = st.date_input(t("home.review_date"), value=None, format="YYYY-MM-DD", key="new-review-date")
+        submitted = st.form_submit_button(t("home.create"), type="primary", key="new-create")
+    if submitted:
+        if not title.strip():
+            st.error(t("home.feature_needed"))
+            return
+        meta = {"owner": owner.strip() or None, "date": dt.date.today().isoformat()}
+        created, error = attempt(
+            lambda: store.create_assessment(the_store(), qid, title.strip(), user.id, metadata=meta, review_date=review)
+        )
+        if error is not None:
+            show_error(error)
+            return
+        _open(created.id)
+        st.switch_page(ASSESS_PAGE)
+
+
+def import_assessment() -> None:
+    user = current_user()
+    assert user is not None
+    with st.expander(t("home.import")):
+        st.caption(t("home.import_help"))
+        uploaded = st.file_uploader(t("home.import_file"), type=["yaml", "yml", "json", "pdf"], key="home-import")
+        if uploaded is not None and st.button(t("home.import_go"), key="home-import-go"):
+            results, error = attempt(lambda: _import(uploaded.name, uploaded.getvalue(), user.id))
+            if error is not None:
+                show_error(error)
+                return
+            opened = next((r for r in results if r.assessment_id), None)
+            if opened is None:
+                st.info("; ".join(r.message for r in results))
+                return
+            d = open_assessment(opened.assessment_id)
+            if d is not None:
+                st.query_params["assessment"] = d.id
+                d.notice = f"{opened.source}: {opened.message}"
+            st.switch_page(ASSESS_PAGE)
+
+
+def _import(name: str, raw: bytes, owner: str) -> list[store.ImportResult]:
+    """An archived PDF, a store export (JSON) or an answers file, through the store's own import."""
+    import tempfile
+    from pathlib import Path
+
+    suffix = Path(name).suffix or ".yaml"
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / f"upload{suffix}"
+        path.write_bytes(raw)
+        results = store.import_file(the_store(), path, owner=owner)
+    return [store.ImportResult(name, r.assessment_id, r.imported, r.message) for r in results]
+
+
+def render() -> None:
+    st.title(t("home.title"))
+    user = current_user()
+    if user is None:
+        st.info(t("signin.needed"))
+        return
+    missing = st.session_state.get("missing_assessment")
+    if missing:
+        st.warning(t("home.missing", id=missing))
+    left, right = st.columns([3, 2], gap="large")
+    with left:
+        my_assessments()
+    with right:
+        if user.is_author:
+            new_assessment()
+            import_assessment()
+        else:
+            st.info(t("home.reviewer_hint"))
+
+
+render()
