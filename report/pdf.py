@@ -58,14 +58,22 @@ def render_pdf(
     when = report_datetime(generated, assessment)
     if evaluation is None:
         evaluation = evaluate(questionnaire, assessment.answers, lang)
+    q_sha256 = questionnaire_sha256(questionnaire)
     record = build_record(
-        questionnaire, assessment, evaluation, lang=lang, status=status, version=version, generated=when
+        questionnaire,
+        assessment,
+        evaluation,
+        lang=lang,
+        status=status,
+        version=version,
+        generated=when,
+        questionnaire_hash=q_sha256,
     )
     provenance = Provenance(
         status=status,
         version=version,
         generated=visible_date(when),
-        questionnaire_sha256=questionnaire_sha256(questionnaire),
+        questionnaire_sha256=q_sha256,
         answers_sha256=sha256(record),
         engine_version=engine_version(),
     )

@@ -74,6 +74,8 @@ LEVEL_FILL = {
     "medium": colors.HexColor("#FBE3A6"),
     "high": colors.HexColor("#F2B0A9"),
 }
+FINDING_KEEP = 220  # points: findings up to this tall are never split across pages
+KEEP_QUESTION = 52  # points: room for a two-line question and the first lines of its answer
 GROUP_TABLE_MAX_FIELDS = 6
 GROUP_TABLE_MAX_CELL = 1500  # longer cells are laid out as blocks, which can split across pages
 
@@ -101,7 +103,7 @@ def _styles() -> dict[str, ParagraphStyle]:
         "missing": s("missing", fontName=BOLD, textColor=TONES["bad"][0]),
         "answer": s("answer", leftIndent=12, spaceAfter=6),
         "answer_list": s("answer_list", leftIndent=22, bulletIndent=12, spaceAfter=1),
-        "question": s("question", fontName=BOLD, spaceBefore=4, spaceAfter=2, keepWithNext=1),
+        "question": s("question", fontName=BOLD, spaceBefore=4, spaceAfter=2),
         "label": s("label", fontName=BOLD, fontSize=8.5, leading=11),
         "cell": s("cell", fontSize=8, leading=10, spaceAfter=0),
         "cell_bold": s("cell_bold", fontName=BOLD, fontSize=8, leading=10, spaceAfter=0),
@@ -352,11 +354,15 @@ class _Document(BaseDocTemplate):
             x += stringWidth(t, font, size)
 
     def _footer(self, canv: Any) -> None:
+        # "Page X of " is drawn now; the total is one form XObject, defined once the last page is known.
         canv.setFillColor(MUTED)
-        self._runs(canv, self.chrome.footer_left, MARGIN_X, 11 * mm, 7.5, right=False)
+        self._runs(canv, self.chrome.footer_left, PAGE_W - MARGIN_X, 11 * mm, 7.5, right=True)
+        prefix = self.chrome.page_word.split("{total}")[0].format(page=self.page)
+        canv.setFont(REGULAR, 7.5)
+        canv.drawString(MARGIN_X, 11 * mm, prefix)
         canv.saveState()
-        canv.translate(PAGE_W - MARGIN_X, 11 * mm)
-        canv.doForm(f"page-{self.page}")
+        canv.translate(MARGIN_X + stringWidth(prefix, REGULAR, 7.5), 11 * mm)
+        canv.doForm("page-total")
         canv.restoreState()
 
     def _cover_page(self, canv: Any, doc: Any) -> None:
@@ -388,12 +394,11 @@ class _Document(BaseDocTemplate):
         super()._endBuild()
         canv = self.canv
         total = self.page
-        for page in range(1, total + 1):
-            canv.beginForm(f"page-{page}", lowerx=-200, lowery=-5, upperx=5, uppery=12)
-            canv.setFillColor(MUTED)
-            canv.setFont(REGULAR, 7.5)
-            canv.drawRightString(0, 0, self.chrome.page_word.format(page=page, total=total))
-            canv.endForm()
+        canv.beginForm("page-total", lowerx=-5, lowery=-5, upperx=60, uppery=12)
+        canv.setFillColor(MUTED)
+        canv.setFont(REGULAR, 7.5)
+        canv.drawString(0, 0, str(total))
+        canv.endForm()
         for heading in self.chrome.headings:
             if not heading.toc:
                 continue
@@ -626,11 +631,15 @@ class _Story:
         if not self.r.findings:
             f.append(self.p(self.words["findings.none"], "italic", "italic"))
         for finding in self.r.findings:
-            block: list[Flowable] = [self.finding_header(finding), Spacer(1, 3)]
-            block.insert(
-                0,
-                Anchor(f"f{len(self.headings)}-{finding.rule_id}", 1, one_line(f"{finding.title} ({finding.rule_id})")),
+            # An estimate of the block's height keeps short findings on one page without KeepTogether,
+            # which would lay every finding out twice.
+            texts = [finding.explanation, finding.because, *finding.evidences, *finding.references]
+            lines = sum(1 + len(t) // 90 for t in texts) + 1 + len(finding.recommendation or "") // 90
+            f.append(CondPageBreak(min(30 + 14 * lines, FINDING_KEEP)))
+            f.append(
+                Anchor(f"f{len(self.headings)}-{finding.rule_id}", 1, one_line(f"{finding.title} ({finding.rule_id})"))
             )
+            block: list[Flowable] = [self.finding_header(finding), Spacer(1, 3)]
             block.append(self.p(finding.explanation, "finding_body"))
             if finding.because:
                 block.append(self.labelled(self.words["finding.because"], finding.because, "finding_body"))
@@ -647,7 +656,7 @@ class _Story:
                     self.labelled(self.words["finding.recommendation"], finding.recommendation, "finding_body")
                 )
             block.append(Spacer(1, 6))
-            f.append(KeepTogether(block))
+            f.extend(block)
         if self.r.undecided:
             f.append(self.heading(self.words["undecided"], 1))
             for u in self.r.undecided:
@@ -727,6 +736,7 @@ class _Story:
         if not self.r.sections:
             f.append(self.p(self.words["answers.none_visible"], "italic", "italic"))
         for section in self.r.sections:
+            f.append(CondPageBreak(KEEP_QUESTION + 30))
             f.append(self.heading(f"{section.number}. {section.title}", 1))
             if section.description:
                 f.append(self.p(section.description, "muted"))
@@ -739,7 +749,8 @@ class _Story:
             self.st["question"],
         )
         a = item.answer
-        out: list[Flowable] = [question]
+        # Keep the question with the start of its answer; cheaper than keepWithNext (no double layout).
+        out: list[Flowable] = [CondPageBreak(KEEP_QUESTION), question]
         if isinstance(a, TextAnswer):
             out += self.long_text(a.text, "answer")
         elif isinstance(a, ListAnswer):
