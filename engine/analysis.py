@@ -260,7 +260,8 @@ def _derived_switches(conditions: list[Condition]) -> list[tuple[tuple[str, str]
                 switches[("exemption", "")] = [False, True]
             elif isinstance(leaf, RiskLevel):
                 name = leaf.risk_level.question or "*"
-                switches[("risk", name)] = ["low", "high"]
+                switches[("risk", f"{name}@before")] = ["low", "high"]
+                switches[("risk", f"{name}@after")] = ["low", "high"]
     return sorted(switches.items())
 
 
@@ -282,7 +283,8 @@ def _derived_from(switches: list[tuple[tuple[str, str], list[Any]]], values: tup
         elif kind == "exemption":
             derived.exemption = tri
         elif kind == "risk":
-            derived.risk_levels[key] = {"before": value, "after": value}
+            name, _, phase = key.partition("@")
+            derived.risk_levels.setdefault(name, {})[phase] = value
     return derived
 
 

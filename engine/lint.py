@@ -73,6 +73,17 @@ def lint(q: Questionnaire, *, own_only: set[str] | None = None) -> list[LintWarn
                     "no condition names this option; use it in a rule or mark it `neutral: true`",
                 )
 
+        for sub in getattr(question, "fields", []):
+            sub_tested = any(name == sub.id for name, _ in named_options)
+            for option in getattr(sub, "options", []):
+                used = (sub.id, option.value) in named_options
+                if sub_tested and not used and not option.neutral:
+                    warn(
+                        "unused-option",
+                        f"{qid}.{sub.id}={option.value}",
+                        "no condition names this option; use it in a rule or mark it `neutral: true`",
+                    )
+
     evidenced = {c for r in q.rules for c in r.criteria}
     for criterion in q.criteria:
         if criterion.id not in evidenced:

@@ -380,9 +380,11 @@ class _Checker:
             question = self.q.questions[qid]
             if question.show_if is not None:
                 self._condition(question.show_if, origin, (*sub, "show_if"), None)
+                self._answers_only(question.show_if, origin, (*sub, "show_if"))
         for section, origin in zip(self.q.sections, self.origins.sections, strict=True):
             if section.show_if is not None:
                 self._condition(section.show_if, origin, ("show_if",), None)
+                self._answers_only(section.show_if, origin, ("show_if",))
         for rule, origin in zip(self.q.rules, self.origins.rules, strict=True):
             self._rule(rule, origin)
         self._policy()
@@ -639,6 +641,17 @@ class _Checker:
         if isinstance(leaf, Answered):
             return
         self._typed(leaf, question, origin, (*path, op))
+
+    def _answers_only(self, cond: Condition, origin: Origin, path: DocPath) -> None:
+        """Visibility is decided before any rule runs, so show_if may read answers only."""
+        for leaf, sub in _leaves(cond, path):
+            if analysis.reads_derived(leaf):
+                self.add(
+                    origin,
+                    (*sub, operator(leaf)),
+                    f"show_if can read answers only, not {operator(leaf)} (rules run after visibility); "
+                    "test the answers that rule reads instead",
+                )
 
     def _unknown_question(self, name: str, origin: Origin, where: DocPath, scope: dict[str, Any] | None = None) -> None:
         scope = self.q.questions if scope is None else scope

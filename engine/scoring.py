@@ -76,8 +76,7 @@ def evaluate(q: Questionnaire, answers: dict[str, Any], lang: str | None = None)
 
     visible = [qid for qid in q.questions if qid not in hidden]
     answered = [qid for qid in visible if qid in visible_answers]
-    required = [qid for qid in visible if q.questions[qid].required]
-    missing = [qid for qid in required if qid not in visible_answers]
+    required, missing = _required_items(q, visible, visible_answers)
     completion = 100.0 if not required else round(100.0 * (len(required) - len(missing)) / len(required), 1)
 
     findings = sorted((f for _, f in fired), key=lambda f: (-SEVERITY_ORDER[f.severity], f.rule_id))
@@ -117,6 +116,39 @@ def evaluate(q: Questionnaire, answers: dict[str, Any], lang: str | None = None)
         risks=risks,
         prior_consultation=_prior_consultation(q, risks, lang),
     )
+
+
+def _required_items(q: Questionnaire, visible: list[str], answers: dict[str, Any]) -> tuple[list[str], list[str]]:
+    """What must be answered, and what of it is not: questions, group rows and required row fields.
+
+    A group counts as missing while it has fewer rows than ``min_rows``; in each row, a
+    required field is ``group[row].field`` (rows numbered from 1), unless the field's
+    ``show_if`` hides it in that row.
+    """
+    required: list[str] = []
+    missing: list[str] = []
+    for qid in visible:
+        question = q.questions[qid]
+        value = answers.get(qid)
+        if question.required or getattr(question, "min_rows", 0):
+            required.append(qid)
+            rows = len(value) if isinstance(value, list) else 0
+            if value is None or rows < getattr(question, "min_rows", 0):
+                missing.append(qid)
+        if question.kind != "group" or not isinstance(value, list):
+            continue
+        for index, row in enumerate(value, start=1):
+            row_ctx = Context(row, set(), q.kinds)
+            for sub in question.fields:
+                if not sub.required:
+                    continue
+                if sub.show_if is not None and check(sub.show_if, row_ctx).value is not Tri.TRUE:
+                    continue
+                item = f"{qid}[{index}].{sub.id}"
+                required.append(item)
+                if row.get(sub.id) in (None, "", []):
+                    missing.append(item)
+    return required, missing
 
 
 _HIDDEN = ("hidden",)

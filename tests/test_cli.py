@@ -138,3 +138,21 @@ def test_schema_command_prints_json_schema(capsys: pytest.CaptureFixture[str]) -
     schema = json.loads(capsys.readouterr().out)
     assert schema["$schema"].endswith("2020-12/schema")
     assert "Questionnaire" in schema["title"]
+
+
+def test_lint_sees_a_rule_comparing_before_and_after_of_one_risk_as_able_to_fire(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    text = (ROOT / "tests" / "fixtures" / "sample.yaml").read_text(encoding="utf-8")
+    text += (
+        "  - id: R-REDUCED\n    severity: info\n    title: {en: Reduced, fr: Réduit}\n"
+        "    explanation: {en: Measures lowered a high risk., fr: Les mesures ont réduit un risque élevé.}\n"
+        '    references: ["GDPR Art. 35(7)(d)"]\n'
+        "    when:\n      all:\n"
+        "        - risk_level: {question: risk.access, phase: before, at_least: high}\n"
+        "        - not: {risk_level: {question: risk.access, phase: after, at_least: high}}\n"
+    )
+    path = tmp_path / "sample.yaml"
+    path.write_text(text, encoding="utf-8")
+    main(["lint", str(path)])
+    assert "R-REDUCED" not in capsys.readouterr().out

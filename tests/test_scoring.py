@@ -176,3 +176,12 @@ def test_evaluation_json_has_the_contract_fields(sample: Questionnaire) -> None:
         "references",
         "trace",
     }
+
+
+def test_group_rows_below_min_rows_and_missing_required_fields_count_as_missing(sample: Questionnaire) -> None:
+    ev = evaluate(sample, {**HOTEL, "data.inventory": []})
+    assert "data.inventory" in ev.missing_required
+    rows = [{"category": "health", "needed": True}, {"category": "contact"}]
+    ev = evaluate(sample, {**HOTEL, "data.inventory": rows})
+    assert ev.missing_required == ["data.inventory[2].needed"]
+    assert ev.completion < 100.0
