@@ -81,19 +81,19 @@ def register_fonts() -> None:
         if _registry.faces:
             return
         faces = {style: _register(name, str(FONT_DIR / file)) for style, (name, file) in FACES.items()}
+        _same_in_every_style(REGULAR_ONLY, FACES["regular"][0])
+        # last, so the reverse map (font -> family, bold, italic) says "DPIASans" is the family's regular face
         addMapping(FAMILY, 0, 0, FACES["regular"][0])
         addMapping(FAMILY, 1, 0, FACES["bold"][0])
         addMapping(FAMILY, 0, 1, FACES["italic"][0])
         addMapping(FAMILY, 1, 1, FACES["bolditalic"][0])
-        _same_in_every_style(REGULAR_ONLY, FACES["regular"][0])
         _registry.faces = faces
 
 
 def _same_in_every_style(family: str, font_name: str) -> None:
     # <font face="family"> inside <b> or <i> must still resolve to this one face
-    for bold in (0, 1):
-        for italic in (0, 1):
-            addMapping(family, bold, italic, font_name)
+    for bold, italic in ((1, 1), (1, 0), (0, 1), (0, 0)):  # (0, 0) last: it sets the reverse map
+        addMapping(family, bold, italic, font_name)
 
 
 def fallback_fonts() -> list[_Font]:

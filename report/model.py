@@ -77,6 +77,7 @@ class Cover:
     fields: list[Field]
     banner: Banner
     description: str | None
+    figures: list[Field] = field(default_factory=list)  # key figures under the banner
 
 
 @dataclass(frozen=True)
@@ -409,7 +410,23 @@ class _Builder:
             fields=fields,
             banner=self.banner(),
             description=meta.description,
+            figures=self.figures(),
         )
+
+    def figures(self) -> list[Field]:
+        """Findings by severity, completion and prior consultation: the cover's key figures."""
+        counts: dict[str, int] = {}
+        for f in self.ev.findings:
+            counts[f.severity] = counts.get(f.severity, 0) + 1
+        by_severity = " · ".join(
+            f"{n}\u00a0{SEVERITY_BADGES[sev][0]}\u00a0{self.e(f'severity.{sev}')}" for sev, n in counts.items()
+        )
+        prior, _reason = self.prior()
+        return [
+            Field(self.w("cover.findings", n=len(self.ev.findings)), by_severity or self.w("summary.no_findings")),
+            Field(self.w("summary.completion"), f"{self.ev.completion:g} %"),
+            Field(self.w("summary.prior"), f"{prior.symbol} {prior.label}"),
+        ]
 
     def finding(self, f: Finding) -> FindingView:
         evidences = [c.title for c in self.ev.criteria if c.id in f.criteria]

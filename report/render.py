@@ -494,6 +494,9 @@ class _Story:
         f.append(Paragraph(self.m(c.feature, "bold"), self.st["title"]))
         f.append(self.p(c.questionnaire, "subtitle"))
         f.append(self.banner())
+        if c.figures:
+            f.append(Spacer(1, 4 * mm))
+            f.append(self.figures())
         f.append(Spacer(1, 10 * mm))
         rows = [[Paragraph(self.m(x.label, "bold"), self.st["label"]), self.p(x.value, "small")] for x in c.fields]
         table = Table(rows, colWidths=[45 * mm, FRAME_W - 45 * mm], hAlign="LEFT")
@@ -534,6 +537,26 @@ class _Story:
                     ("BOTTOMPADDING", (0, 0), (-1, -1), 7),
                     ("LINEBELOW", (0, 0), (-1, 0), 2, colors.white),
                     *styles,
+                ]
+            )
+        )
+        return table
+
+    def figures(self) -> Table:
+        cells = [
+            [self.p(x.label, "muted"), Paragraph(self.m(x.value, "bold"), self.st["label"])]
+            for x in self.r.cover.figures
+        ]
+        first = FRAME_W * 0.46
+        table = Table([cells], colWidths=[first] + [(FRAME_W - first) / (len(cells) - 1)] * (len(cells) - 1))
+        table.setStyle(
+            _style(
+                [
+                    ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                    ("BOX", (0, 0), (-1, -1), 0.4, RULE),
+                    ("LINEBEFORE", (1, 0), (-1, -1), 0.4, RULE),
+                    ("TOPPADDING", (0, 0), (-1, -1), 4),
+                    ("BOTTOMPADDING", (0, 0), (-1, -1), 4),
                 ]
             )
         )

@@ -165,3 +165,15 @@ def test_typesetter_escapes_and_names_what_it_cannot_print(text: str, expected: 
 def test_typesetter_draws_characters_missing_from_a_face_in_the_regular_face() -> None:
     # DejaVu Sans Oblique has no Arabic; the regular face has it
     assert Typesetter().markup("مرحبا", "italic") == '<font face="DPIASansRegular">مرحبا</font>'
+
+
+def test_bold_markup_resolves_to_the_bold_face_even_after_fallbacks_are_loaded() -> None:
+    from reportlab.platypus import Paragraph
+
+    from report.render import _styles
+
+    fallback_fonts()
+    paragraph = Paragraph("<b>Fired because:</b> text", _styles()["body"])
+    paragraph.wrap(400, 100)
+    fonts = [frag.fontName for line in paragraph.blPara.lines for frag in line.words]
+    assert fonts[0] == "DPIASans-Bold" and fonts[-1] == "DPIASans"
