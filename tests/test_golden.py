@@ -1,0 +1,32 @@
+"""Golden scenarios: each answers file scores to the outcome the law gives (see tests/golden_cases.py)."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.golden_cases import Case, catalog, cases, coverage, mismatches, run
+
+CASES = cases()
+
+
+@pytest.fixture(scope="module")
+def questionnaires():  # type: ignore[no-untyped-def]
+    return catalog()
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
+def test_golden_case_scores_to_its_expected_outcome(case: Case, questionnaires) -> None:  # type: ignore[no-untyped-def]
+    _, evaluation = run(case, questionnaires)
+    assert mismatches(case.expected, evaluation) == []
+
+
+def test_there_are_at_least_twelve_golden_cases() -> None:
+    assert len(CASES) >= 12
+
+
+def test_every_rule_fires_in_one_golden_case_and_stays_silent_in_another(questionnaires) -> None:  # type: ignore[no-untyped-def]
+    table = coverage(questionnaires)
+    never = sorted(rule for rule, (fired, _) in table.items() if not fired)
+    always = sorted(rule for rule, (_, silent) in table.items() if not silent)
+    assert never == [], f"rules no golden case fires: {never}"
+    assert always == [], f"rules every golden case fires: {always}"
