@@ -54,7 +54,11 @@ def sign_in() -> None:
     # Local mode: no authentication. The name and role live in the URL (bound widgets) so a refresh keeps them.
     st.sidebar.text_input(t("signin.name"), key="as", bind="query-params", max_chars=100)
     st.sidebar.selectbox(
-        t("signin.role"), LOCAL_ROLES, format_func=lambda r: t(f"role.{r}"), key="role", bind="query-params"
+        t("signin.role"),
+        LOCAL_ROLES,
+        format_func={r: t(f"role.{r}") for r in LOCAL_ROLES}.__getitem__,
+        key="role",
+        bind="query-params",
     )
     name = (st.session_state.get("as") or "").strip()
     role = st.session_state.get("role") or LOCAL_ROLES[0]

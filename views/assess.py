@@ -141,7 +141,7 @@ def questions(q: Questionnaire, evaluation: Evaluation, d: Draft, editable: bool
         st.radio(
             t("assess.sections"),
             ids,
-            format_func=lambda sid: section_label(q, evaluation, sid, number[sid]),
+            format_func={sid: section_label(q, evaluation, sid, number[sid]) for sid in ids}.__getitem__,
             key=SECTION_KEY,
         )
         if evaluation.dpia.verdict == "not_required" and len(stages(q)) > 1:

@@ -327,3 +327,14 @@ def attempt(action: Callable[[], Any]) -> tuple[Any, DpiaError | None]:
         return action(), None
     except DpiaError as e:
         return None, e
+
+
+def go(page: str) -> None:
+    """Switch page, keeping the open assessment in the URL.
+
+    ``st.switch_page`` without ``query_params`` clears the URL, which Streamlit refuses while widgets are
+    bound to it (the local sign-in), so the parameters to keep are passed explicitly; bound widgets put
+    their own parameters back.
+    """
+    d = draft()
+    st.switch_page(page, query_params={"assessment": d.id} if d else {})

@@ -12,6 +12,7 @@ from views.context import (
     attempt,
     current_user,
     draft,
+    go,
     lang,
     open_assessment,
     questionnaires,
@@ -78,12 +79,12 @@ def _table_and_open(items: list[store.Summary], language: str, name: str, page: 
         t("home.pick"),
         ids,
         index=ids.index(current.id) if current and current.id in by_id else 0,
-        format_func=lambda i: f"{by_id[i].title} · {t(f'status.{by_id[i].status}')}",
+        format_func={i: f"{a.title} · {t(f'status.{a.status}')}" for i, a in by_id.items()}.__getitem__,
         key=f"home-pick-{name}",
     )
     if st.button(t("home.open"), key=f"home-open-{name}", type="primary"):
         _open(chosen)
-        st.switch_page(page)
+        go(page)
 
 
 def new_assessment() -> None:
@@ -120,7 +121,7 @@ def new_assessment() -> None:
             show_error(error)
             return
         _open(created.id)
-        st.switch_page(ASSESS_PAGE)
+        go(ASSESS_PAGE)
 
 
 def import_assessment() -> None:
@@ -142,7 +143,7 @@ def import_assessment() -> None:
             if d is not None:
                 st.query_params["assessment"] = d.id
                 d.notice = f"{opened.source}: {opened.message}"
-            st.switch_page(ASSESS_PAGE)
+            go(ASSESS_PAGE)
 
 
 def _import(name: str, raw: bytes, owner: str) -> list[store.ImportResult]:

@@ -21,6 +21,7 @@ from views.whatif import alternatives
 SEVERITY_MARK = {"critical": "🟥", "high": "🟧", "medium": "🟨", "low": "🟦", "info": "⬜"}
 VERDICT_BOX = {"required": st.error, "recommended": st.warning, "not_required": st.success}
 AI_ACT_BOX = {"prohibited": st.error, "high_risk": st.warning, "transparency": st.info, "none": st.success}
+WHATIF_OPEN = "whatif-open"
 LEVEL_MARK = {"high": "🟥", "medium": "🟧", "low": "🟩", None: "⬜"}
 
 
@@ -56,6 +57,20 @@ def severity_words(severity: str, lang: str) -> str:
     return f"{SEVERITY_MARK.get(severity, '')} {message(lang, f'severity.{severity}')}".strip()
 
 
+def finding_text(finding: Finding) -> str:
+    """The flag's explanation, its trace ("fired because"), references and alternative, as one Markdown text."""
+    parts = [
+        finding.explanation,
+        f"**{t('finding.why')}**",
+        "\n".join(f"- {item.text}" for item in finding.trace) or "-",
+    ]
+    if finding.references:
+        parts.append(f"**{t('finding.references')}**: " + "; ".join(finding.references))
+    if finding.recommendation:
+        parts.append(f"**{t('finding.alternative')}**: {finding.recommendation}")
+    return "\n\n".join(parts)
+
+
 def render_finding(
     q: Questionnaire,
     evaluation: Evaluation,
@@ -68,15 +83,22 @@ def render_finding(
 ) -> None:
     """One flag: title and severity in words; inside, why it fired, its sources, the less intrusive way."""
     with st.expander(f"{finding.title} · {severity_words(finding.severity, lang)}", expanded=expanded):
-        st.markdown(finding.explanation)
-        st.markdown(f"**{t('finding.why')}**")
-        st.markdown("\n".join(f"- {item.text}" for item in finding.trace) or "-")
-        if finding.references:
-            st.markdown(f"**{t('finding.references')}**: " + "; ".join(finding.references))
-        if finding.recommendation:
-            st.markdown(f"**{t('finding.alternative')}**: {finding.recommendation}")
+        st.markdown(finding_text(finding))
         if whatif:
-            _render_whatif(q, evaluation, finding, answers, lang)
+            opened: set[str] = st.session_state.setdefault(WHATIF_OPEN, set())
+            if finding.rule_id in opened:
+                _render_whatif(q, evaluation, finding, answers, lang)
+            else:
+                # On demand: each candidate change is checked by re-running the engine, so this costs
+                # a few evaluations per flag; it stays open for this flag once asked for.
+                st.button(
+                    t("whatif.title"),
+                    key=f"whatif-{finding.rule_id}",
+                    on_click=opened.add,
+                    args=(finding.rule_id,),
+                    type="tertiary",
+                    icon="🔁",
+                )
 
 
 def _render_whatif(

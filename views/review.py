@@ -162,12 +162,17 @@ def comment_form(q: Questionnaire, evaluation: Evaluation, d: Draft, user: User)
         target = st.selectbox(
             t("review.comment_on"),
             options,
-            format_func=lambda x: t("review.whole") if x == WHOLE else question_title(q, x, language),
+            format_func={
+                x: t("review.whole") if x == WHOLE else question_title(q, x, language) for x in options
+            }.__getitem__,
         )
         verdict = st.radio(
             t("review.verdict"),
             [None, *VERDICTS],
-            format_func=lambda v: t("review.no_verdict") if v is None else f"{VERDICT_MARK[v]} {t(f'verdict.{v}')}",
+            format_func={
+                None: t("review.no_verdict"),
+                **{v: f"{VERDICT_MARK[v]} {t(f'verdict.{v}')}" for v in VERDICTS},
+            }.__getitem__,
             horizontal=True,
         )
         text = st.text_area(t("review.comment_text"), max_chars=20000)
@@ -208,7 +213,12 @@ def override_form(q: Questionnaire, evaluation: Evaluation, d: Draft, user: User
             axis, phase = name.split("_")
             return f"{t(f'risk.{axis}')} {t(f'risk.{phase}').lower()}"
 
-        field = st.selectbox(t("review.override_field"), RISK_FIELDS, format_func=field_words, key="override-field")
+        field = st.selectbox(
+            t("review.override_field"),
+            RISK_FIELDS,
+            format_func={f: field_words(f) for f in RISK_FIELDS}.__getitem__,
+            key="override-field",
+        )
         axis = field.split("_")[0]
         scale = q.scales_by_id[question.likelihood_scale if axis == "likelihood" else question.severity_scale]
         value: Any = st.selectbox(
@@ -254,7 +264,7 @@ def decision(d: Draft, user: User) -> None:
         kind = st.radio(
             t("review.approval_kind"),
             ["approved", "approved_with_conditions"],
-            format_func=lambda k: t(f"decision.{k}"),
+            format_func={k: t(f"decision.{k}") for k in ("approved", "approved_with_conditions")}.__getitem__,
             horizontal=True,
             key="review-approval-kind",
         )

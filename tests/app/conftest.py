@@ -1,0 +1,180 @@
+"""Fixtures for the app tests: a temporary SQLite store per test, the app under AppTest, the real app in Chromium.
+
+Every test runs against the real store (a temporary SQLite file through ``DPIA_DATABASE_URL``) and, where a
+PDF is involved, the real report package: no mocks.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+import store
+from engine.answers import load_answers
+from engine.loader import load_catalog
+from engine.model import Questionnaire
+
+ROOT = Path(__file__).resolve().parents[2]
+APP = ROOT / "app.py"
+SAMPLE = ROOT / "tests" / "fixtures" / "sample.yaml"
+SAMPLE_HOTEL = ROOT / "tests" / "fixtures" / "answers" / "sample-hotel.yaml"
+REAL = ROOT / "questionnaires"
+EXAMPLE_HOTEL = ROOT / "examples" / "hotel-emotion-cameras.yaml"
+OWN_HOTEL = ROOT / "tests" / "app" / "fixtures" / "hotel-screening.yaml"
+CHROMIUM = "/usr/bin/chromium"
+
+
+@pytest.fixture
+def db_url(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
+    url = f"sqlite:///{tmp_path}/app.sqlite"
+    monkeypatch.setenv("DPIA_DATABASE_URL", url)
+    return url
+
+
+@pytest.fixture
+def sample_env(db_url: str, monkeypatch: pytest.MonkeyPatch) -> str:
+    """The app on the sample questionnaire (every question kind), independent of the real content."""
+    monkeypatch.setenv("DPIA_QUESTIONNAIRES", str(SAMPLE))
+    return db_url
+
+
+@pytest.fixture
+def real_env(db_url: str, monkeypatch: pytest.MonkeyPatch) -> str:
+    """The app on the project's real questionnaires."""
+    monkeypatch.delenv("DPIA_QUESTIONNAIRES", raising=False)
+    return db_url
+
+
+@pytest.fixture(scope="session")
+def sample_q() -> Questionnaire:
+    return load_catalog([SAMPLE]).questionnaires["sample"]
+
+
+@pytest.fixture(scope="session")
+def real_catalog() -> dict[str, Questionnaire]:
+    catalog = load_catalog([REAL])
+    if catalog.errors or "screening" not in catalog.questionnaires:
+        pytest.skip("the real screening questionnaire does not load yet: " + ", ".join(catalog.errors))
+    return catalog.questionnaires
+
+
+def hotel_answers_file() -> Path:
+    """The project's hotel example once written, else the app tests' own copy for the screening."""
+    return EXAMPLE_HOTEL if EXAMPLE_HOTEL.exists() else OWN_HOTEL
+
+
+@pytest.fixture(scope="session")
+def sample_hotel(sample_q: Questionnaire) -> dict[str, Any]:
+    return load_answers(SAMPLE_HOTEL, {"sample": sample_q}).assessment.model_dump(mode="json")["answers"]
+
+
+def new_app(*, user: str | None = "Ada", role: str = "author", assessment: str | None = None) -> AppTest:
+    """The app under AppTest, signed in (local mode) through the URL as a refreshed page would be."""
+    at = AppTest.from_file(str(APP), default_timeout=60)
+    if user:
+        at.query_params["as"] = user
+        at.query_params["role"] = role
+    if assessment:
+        at.query_params["assessment"] = assessment
+    return at
+
+
+def open_store_for(url: str) -> store.Store:
+    """A second connection to the app's store (another user or process)."""
+    paths = os.environ.get("DPIA_QUESTIONNAIRES")
+    catalog = load_catalog([paths] if paths else [REAL]).questionnaires
+    return store.open_store(url, questionnaires=catalog)
+
+
+def create_through_home(at: AppTest, title: str, questionnaire: str | None = None) -> str:
+    """Start an assessment with the Home page's form; returns its id (now in the URL)."""
+    at.run()
+    at.text_input(key="new-title").input(title)
+    if questionnaire:
+        at.selectbox(key="new-questionnaire").set_value(questionnaire)
+    at.button(key="new-create").click().run()
+    assert not at.exception, at.exception
+    return str(at.query_params["assessment"])
+
+
+# --- the real app in a browser ----------------------------------------------------------------------------
+
+
+def chromium_or_skip() -> None:
+    if not Path(CHROMIUM).exists():
+        if os.environ.get("DPIA_REQUIRE_BROWSER") == "1":
+            pytest.fail(f"DPIA_REQUIRE_BROWSER=1 but {CHROMIUM} is missing (apt-get install chromium)")
+        pytest.skip(f"{CHROMIUM} is missing: the browser tests need Debian's chromium (apt-get install chromium)")
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[str, Any]:
+    """Debian's Chromium (never a downloaded browser build), run as root on a closed network."""
+    return {
+        **browser_type_launch_args,
+        "executable_path": CHROMIUM,
+        "args": [
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+        ],
+    }
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.fixture
+def live_app(tmp_path: Path) -> Iterator[Callable[..., str]]:
+    """Start ``streamlit run app.py`` on a free port with its own SQLite file; returns a starter of base URLs."""
+    servers: list[subprocess.Popen[bytes]] = []
+
+    def start(questionnaires: Path | None = None) -> str:
+        chromium_or_skip()
+        port = free_port()
+        env = {**os.environ, "DPIA_DATABASE_URL": f"sqlite:///{tmp_path}/live.sqlite"}
+        env.pop("DPIA_QUESTIONNAIRES", None)
+        if questionnaires is not None:
+            env["DPIA_QUESTIONNAIRES"] = str(questionnaires)
+        log = (tmp_path / f"server-{port}.log").open("wb")
+        server = subprocess.Popen(
+            [sys.executable, "-m", "streamlit", "run", str(APP), "--server.headless", "true",
+             "--server.port", str(port), "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false"],
+            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+        )  # fmt: skip
+        servers.append(server)
+        base = f"http://127.0.0.1:{port}"
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            with contextlib.suppress(OSError):
+                if urllib.request.urlopen(f"{base}/_stcore/health", timeout=2).read() == b"ok":
+                    return base
+            if server.poll() is not None:
+                break
+            time.sleep(0.1)
+        pytest.fail(f"the app did not start; its log:\n{(tmp_path / f'server-{port}.log').read_text()[-4000:]}")
+
+    yield start
+    for server in servers:
+        server.terminate()
+        try:
+            server.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            server.kill()

@@ -1,0 +1,57 @@
+"""Every page runs without an exception: signed out, as an author, as a reviewer, with and without an assessment."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.app.conftest import create_through_home, new_app
+
+PAGES = ["views/home.py", "views/assess.py", "views/review.py", "views/archive.py", "views/questionnaires.py"]
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_when_signed_out_then_every_page_asks_for_a_name_without_error(sample_env: str, page: str) -> None:
+    at = new_app(user=None)
+    at.run()
+    at.switch_page(page).run()
+    assert not at.exception
+    if page != "views/questionnaires.py":
+        assert any("name" in i.value for i in at.info)
+
+
+@pytest.mark.parametrize("role", ["author", "reviewer"])
+@pytest.mark.parametrize("page", PAGES)
+def test_when_nothing_is_open_then_every_page_renders(sample_env: str, page: str, role: str) -> None:
+    at = new_app(role=role)
+    at.run()
+    at.switch_page(page).run()
+    assert not at.exception
+    assert at.title
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_when_an_assessment_is_open_then_every_page_renders_it(sample_env: str, page: str) -> None:
+    at = new_app()
+    aid = create_through_home(at, "Mood cameras")
+    at.switch_page(page).run()
+    assert not at.exception
+    assert at.query_params["assessment"] == aid
+
+
+def test_when_a_link_names_an_unknown_assessment_then_home_says_so(sample_env: str) -> None:
+    at = new_app(assessment="no-such-id")
+    at.run()
+    assert not at.exception
+    assert any("no-such-id" in w.value for w in at.warning)
+
+
+def test_when_the_language_is_french_then_the_pages_speak_french(sample_env: str) -> None:
+    at = new_app()
+    aid = create_through_home(at, "Caméras d'humeur")
+    at.button_group(key="lang").set_value("fr").run()
+    assert at.title[0].value == "Caméras d'humeur"
+    assert any("Statut : brouillon" in c.value for c in at.caption)
+    at.switch_page("views/home.py").run()
+    assert at.title[0].value == "Analyses d'impact relatives à la protection des données"
+    assert at.query_params["assessment"] == aid
+    assert not at.exception
