@@ -25,7 +25,7 @@ from engine.conditions import (
     RiskLevel,
     Tri,
     argument,
-    check,
+    compile_condition,
     questions_named,
     walk,
 )
@@ -42,7 +42,11 @@ def show_if_of(q: Questionnaire, question_id: str) -> list[Condition]:
 
 
 def visibility_deps(q: Questionnaire) -> dict[str, set[str]]:
-    """For each question, the questions its visibility reads."""
+    """For each question, the questions its visibility reads (computed once per questionnaire)."""
+    return q.visibility_deps
+
+
+def compute_visibility_deps(q: Questionnaire) -> dict[str, set[str]]:
     deps: dict[str, set[str]] = {}
     for qid in q.questions:
         names: set[str] = set()
@@ -97,11 +101,15 @@ def reads_derived(cond: Condition) -> bool:
 def rule_deps(q: Questionnaire) -> dict[str, set[str]]:
     """For each rule, the rules whose outcome its ``when`` reads (through derived values)."""
     deps: dict[str, set[str]] = {}
+    derived_rules = [r for r in q.rules if r.criteria or r.art35_3 or r.national_lists or r.exemption]
     for rule in q.rules:
         needed: set[str] = set()
         for leaf in _derived_leaves(rule.when):
-            needed |= {r.id for r in q.rules if _feeds(r, leaf)}
-        deps[rule.id] = needed
+            if isinstance(leaf, FindingFired):
+                needed.add(leaf.finding)
+            else:
+                needed |= {r.id for r in derived_rules if _feeds(r, leaf)}
+        deps[rule.id] = needed & set(q.rules_by_id)
     return deps
 
 
@@ -151,10 +159,14 @@ def _domain(q: Questionnaire, qid: str, conditions: list[Condition]) -> list[Any
     elif kind == "single_choice":
         values += [o.value for o in question.options]
     elif kind == "multi_choice":
-        named = sorted({m for m in mentioned if isinstance(m, str)})[:10]
-        for size in range(len(named) + 1):
-            values += [list(c) for c in itertools.combinations(named, size) if c or size == 0]
-        values = [v for v in values if v != []] + [["__other__"]]
+        # every option a condition names alone, every pair, all of them, and an unnamed one:
+        # enough for the conjunctions and negations questionnaires write, without 2^n subsets
+        named = sorted({m for m in mentioned if isinstance(m, str)})
+        values += [[m] for m in named]
+        values += [list(pair) for pair in itertools.combinations(named, 2)]
+        if len(named) > 2:
+            values.append(named)
+        values.append(["__other__"])
     elif kind in ("number", "scale"):
         numbers = {float(m) for m in mentioned if isinstance(m, int | float) and not isinstance(m, bool)}
         if kind == "scale" and question.scale in q.scales_by_id:
@@ -172,15 +184,32 @@ def _domain(q: Questionnaire, qid: str, conditions: list[Condition]) -> list[Any
     return values
 
 
+_MEMO: dict[str, bool | None] = {}
+
+
 def satisfiable(q: Questionnaire, target: list[Condition], also_visible: Iterable[str] = ()) -> bool | None:
     """Whether some answers make every condition in ``target`` TRUE.
 
     Questions only count as answered when visible, so a condition on a question
     that can never be shown is unsatisfiable. Derived leaves (criteria, findings)
     are treated as free. Returns None when the search space is too large to try.
+    Results are memoised on everything they depend on, so a questionnaire that
+    includes another does not search its included questions again.
     """
+    also_visible = tuple(also_visible)
     closure = _closure(q, target, also_visible)
     ordered = sorted(closure)
+    key = repr((target, also_visible, [(qid, q.questions[qid], q.section_of[qid].show_if) for qid in ordered]))
+    if key not in _MEMO:
+        if len(_MEMO) > 20_000:
+            _MEMO.clear()
+        _MEMO[key] = _search(q, target, also_visible, closure, ordered)
+    return _MEMO[key]
+
+
+def _search(
+    q: Questionnaire, target: list[Condition], also_visible: tuple[str, ...], closure: set[str], ordered: list[str]
+) -> bool | None:
     deps_conditions = list(target)
     for qid in ordered:
         deps_conditions += show_if_of(q, qid)
@@ -191,21 +220,26 @@ def satisfiable(q: Questionnaire, target: list[Condition], also_visible: Iterabl
         if size > MAX_COMBINATIONS:
             return None
     order, _ = topological(ordered, {k: v & closure for k, v in visibility_deps(q).items() if k in closure})
+    shown = [(qid, [compile_condition(c) for c in show_if_of(q, qid)]) for qid in order]
+    goals = [compile_condition(c) for c in target]
     switches = _derived_switches(target + [c for qid in ordered for c in show_if_of(q, qid)])
     for derived_combo in itertools.product(*(values for _, values in switches)):
         derived = _derived_from(switches, derived_combo)
         for combo in itertools.product(*domains):
-            if _satisfied_by(q, target, also_visible, order, ordered, combo, derived):
+            if _satisfied_by(q, goals, also_visible, shown, ordered, combo, derived):
                 return True
     # rows of repeatable groups are not enumerated: do not claim "never" for them
     return None if any(mentions_any_row(c) for c in target) else False
 
 
+_TRUE = Tri.TRUE.value
+
+
 def _satisfied_by(
     q: Questionnaire,
-    target: list[Condition],
-    also_visible: Iterable[str],
-    order: list[str],
+    goals: list[Any],
+    also_visible: tuple[str, ...],
+    shown: list[tuple[str, list[Any]]],
     ordered: list[str],
     combo: tuple[Any, ...],
     derived: Derived,
@@ -213,17 +247,16 @@ def _satisfied_by(
     raw = {qid: v for qid, v in zip(ordered, combo, strict=True) if v is not UNSET}
     hidden: set[str] = set()
     answers: dict[str, Any] = {}
-    for qid in order:
-        ctx = Context(answers, hidden, q.kinds, derived)
-        if all(check(c, ctx).value is Tri.TRUE for c in show_if_of(q, qid)):
+    ctx = Context(answers, hidden, q.kinds, derived)
+    for qid, conditions in shown:
+        if all(c(ctx) == _TRUE for c in conditions):
             if qid in raw:
                 answers[qid] = raw[qid]
         else:
             hidden.add(qid)
     if any(qid in hidden for qid in also_visible):
         return False
-    ctx = Context(answers, hidden, q.kinds, derived)
-    return all(check(c, ctx).value is Tri.TRUE for c in target)
+    return all(goal(ctx) == _TRUE for goal in goals)
 
 
 def _closure(q: Questionnaire, target: list[Condition], extra: Iterable[str]) -> set[str]:

@@ -322,6 +322,13 @@ class Questionnaire(Model):
         return {c.id: c for c in self.criteria}
 
     @cached_property
+    def visibility_deps(self) -> dict[str, set[str]]:
+        """For each question, the questions its visibility (section and own show_if) reads."""
+        from engine.analysis import compute_visibility_deps
+
+        return compute_visibility_deps(self)
+
+    @cached_property
     def question_order(self) -> list[str]:
         """Question ids ordered so each comes after those its visibility reads."""
         from engine.analysis import topological, visibility_deps

@@ -49,6 +49,19 @@ class _CoreLoader(_Base):  # type: ignore[misc]
 
 
 _CoreLoader.yaml_implicit_resolvers = {}
+_DEFAULT_TAGS = {
+    yaml.ScalarNode: f"{_TAG_PREFIX}str",
+    yaml.SequenceNode: f"{_TAG_PREFIX}seq",
+    yaml.MappingNode: f"{_TAG_PREFIX}map",
+}
+
+
+def _resolve(self: Any, kind: type, value: Any, implicit: Any) -> str:
+    """Every untagged node gets its plain tag; scalars are typed by ``_Builder``."""
+    return _DEFAULT_TAGS[kind]
+
+
+_CoreLoader.resolve = _resolve
 
 
 @dataclass(frozen=True)
@@ -110,6 +123,8 @@ def read_yaml(raw: bytes, file: str, *, max_bytes: int = MAX_BYTES) -> Document:
         mark = e.problem_mark or e.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (0, 0)
         reason = e.problem or e.context or "invalid YAML"
+        if "another document" in reason:
+            reason = "only one YAML document per file"
         raise YamlProblems([Problem(file, line, col, "", f"invalid YAML: {reason}")]) from e
     except yaml.YAMLError as e:  # pragma: no cover - PyYAML marks nearly everything
         raise YamlProblems([Problem(file, 0, 0, "", f"invalid YAML: {e}")]) from e
@@ -156,25 +171,7 @@ def _check_tabs(text: str, file: str) -> None:
 
 
 def _compose_guarded(text: str, file: str) -> yaml.Node | None:
-    """Refuse anchors, aliases and multiple documents before building any node."""
-    loader = _CoreLoader(text)
-    try:
-        problems: list[Problem] = []
-        documents = 0
-        for event in _events(loader):
-            if isinstance(event, yaml.DocumentStartEvent):
-                documents += 1
-                if documents > 1:
-                    problems.append(_at(file, event, "only one YAML document per file"))
-            if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
-                problems.append(
-                    _at(file, event, "YAML anchors and aliases (& and *) are not allowed; write the value out")
-                )
-                break
-        if problems:
-            raise YamlProblems(problems)
-    finally:
-        loader.dispose()
+    """Compose the node graph; aliases (shared nodes) are refused while building."""
     loader = _CoreLoader(text)
     try:
         node: yaml.Node | None = loader.get_single_node()
@@ -183,22 +180,19 @@ def _compose_guarded(text: str, file: str) -> yaml.Node | None:
         loader.dispose()
 
 
-def _at(file: str, event: Any, message: str) -> Problem:
-    mark = event.start_mark
-    line, column = (mark.line + 1, mark.column + 1) if mark is not None else (0, 0)
-    return Problem(file, line, column, "", message)
-
-
-def _events(loader: _CoreLoader) -> Any:
-    while loader.check_event():
-        yield loader.get_event()
-
-
 class _Builder:
+    """Turns composed nodes into plain data, refusing what a questionnaire never needs.
+
+    An alias makes PyYAML reuse the anchored node object, so a node met twice is an
+    alias: it is refused at once, before anything traverses the shared structure
+    (the "billion laughs" document is rejected in microseconds).
+    """
+
     def __init__(self, file: str) -> None:
         self.file = file
         self.positions: dict[Path, tuple[int, int]] = {}
         self.problems: list[Problem] = []
+        self.seen: set[int] = set()
 
     def _problem(self, node: yaml.Node, path: Path, message: str) -> None:
         m = node.start_mark
@@ -206,6 +200,9 @@ class _Builder:
 
     def build(self, node: yaml.Node, path: Path, depth: int) -> Any:
         self.positions[path] = (node.start_mark.line + 1, node.start_mark.column + 1)
+        if id(node) in self.seen:
+            raise YamlProblems([_alias_problem(self.file, node, path)])
+        self.seen.add(id(node))
         if depth > MAX_DEPTH:
             self._problem(node, path, f"nested more than {MAX_DEPTH} levels deep")
             return None
@@ -265,3 +262,15 @@ class _Builder:
 
 def _short(tag: str) -> str:
     return "!!" + tag[len(_TAG_PREFIX) :] if tag.startswith(_TAG_PREFIX) else tag
+
+
+def _alias_problem(file: str, node: yaml.Node, path: Path) -> Problem:
+    mark = node.start_mark
+    return Problem(
+        file,
+        mark.line + 1,
+        mark.column + 1,
+        format_path(path),
+        f"YAML anchors and aliases (& and *) are not allowed: this reuses the value anchored at line {mark.line + 1}; "
+        "write the value out",
+    )
