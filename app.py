@@ -39,7 +39,7 @@ def language() -> None:
 def sign_in() -> None:
     """Who is using the app; the store refuses what their role does not allow."""
     if auth_configured():
-        if not st.user.is_logged_in:
+        if not st.user.get("is_logged_in", False):
             st.session_state.pop("user", None)
             st.sidebar.button(t("signin.login"), on_click=st.login, type="primary")
             return
@@ -51,17 +51,18 @@ def sign_in() -> None:
         st.sidebar.markdown(t("signin.as", name=user.name, roles=", ".join(t(f"role.{r}") for r in user.roles)))
         st.sidebar.button(t("signin.logout"), on_click=st.logout)
         return
-    # Local mode: no authentication. The name and role live in the URL (bound widgets) so a refresh keeps them.
+    # Local mode: no authentication. The name and role live in the URL so a refresh keeps them: the name
+    # through a bound widget, the role by hand (a bound select box would put its translated label in the URL).
     st.sidebar.text_input(t("signin.name"), key="as", bind="query-params", max_chars=100)
-    st.sidebar.selectbox(
-        t("signin.role"),
-        LOCAL_ROLES,
-        format_func={r: t(f"role.{r}") for r in LOCAL_ROLES}.__getitem__,
-        key="role",
-        bind="query-params",
+    wanted = st.query_params.get("role")
+    if "role" not in st.session_state:
+        st.session_state["role"] = wanted if wanted in LOCAL_ROLES else LOCAL_ROLES[0]
+    role = st.sidebar.selectbox(
+        t("signin.role"), LOCAL_ROLES, format_func={r: t(f"role.{r}") for r in LOCAL_ROLES}.__getitem__, key="role"
     )
+    if wanted != role:
+        st.query_params["role"] = role
     name = (st.session_state.get("as") or "").strip()
-    role = st.session_state.get("role") or LOCAL_ROLES[0]
     user = current_user()
     if not name:
         st.session_state.pop("user", None)

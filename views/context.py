@@ -337,4 +337,7 @@ def go(page: str) -> None:
     their own parameters back.
     """
     d = draft()
-    st.switch_page(page, query_params={"assessment": d.id} if d else {})
+    params = {"role": st.session_state["role"]} if "role" in st.session_state else {}
+    if d is not None:
+        params["assessment"] = d.id
+    st.switch_page(page, query_params=params)

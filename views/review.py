@@ -165,6 +165,7 @@ def comment_form(q: Questionnaire, evaluation: Evaluation, d: Draft, user: User)
             format_func={
                 x: t("review.whole") if x == WHOLE else question_title(q, x, language) for x in options
             }.__getitem__,
+            key="review-comment-on",
         )
         verdict = st.radio(
             t("review.verdict"),
@@ -174,9 +175,10 @@ def comment_form(q: Questionnaire, evaluation: Evaluation, d: Draft, user: User)
                 **{v: f"{VERDICT_MARK[v]} {t(f'verdict.{v}')}" for v in VERDICTS},
             }.__getitem__,
             horizontal=True,
+            key="review-comment-verdict",
         )
-        text = st.text_area(t("review.comment_text"), max_chars=20000)
-        sent = st.form_submit_button(t("review.comment_add"))
+        text = st.text_area(t("review.comment_text"), max_chars=20000, key="review-comment-text")
+        sent = st.form_submit_button(t("review.comment_add"), key="review-comment-add")
     if sent:
         if not text.strip() and verdict is None:
             st.error(t("review.comment_empty"))

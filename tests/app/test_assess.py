@@ -6,13 +6,30 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+import yaml
 from streamlit.testing.v1 import AppTest
 
 import store
 from engine.answers import load_answers
 from engine.model import Questionnaire
-from tests.app.conftest import create_through_home, hotel_answers_file, new_app, open_store_for
+from tests.app.conftest import (
+    EXAMPLE_HOTEL,
+    ROOT,
+    create_through_home,
+    hotel_answers_file,
+    new_app,
+    open_store_for,
+)
 from tests.app.driver import answer_all, answer_question, go_to_section, present
+
+GOLDEN_HOTEL = ROOT / "tests" / "golden" / "hotel-emotion-cameras" / "expected.yaml"
+
+
+def expected_outcome() -> dict[str, Any] | None:
+    """The golden expectation for the project's hotel example, when both exist."""
+    if hotel_answers_file() != EXAMPLE_HOTEL or not GOLDEN_HOTEL.exists():
+        return None
+    return yaml.safe_load(GOLDEN_HOTEL.read_text(encoding="utf-8"))
 
 
 def expander_titles(at: AppTest) -> list[str]:
@@ -61,6 +78,15 @@ def test_when_the_hotel_cameras_are_answered_on_the_real_screening_then_a_dpia_i
     titles = expander_titles(at)
     assert any("Emotion recognition" in t for t in titles), titles
     assert any("emotions or moods are inferred" in t for t in titles), titles
+    expected = expected_outcome()
+    if expected:  # the golden expectation written with the questionnaire
+        assert expected["dpia"] == "required" and expected["ai_act"] == "high_risk"
+        shown = {t.split(" · ")[0] for t in titles}
+        for rule_id in expected.get("findings_include", []):
+            assert q.text(q.rules_by_id[rule_id].title, "en") in shown, rule_id
+        for rule_id in expected.get("findings_exclude", []):
+            if rule_id in q.rules_by_id:
+                assert q.text(q.rules_by_id[rule_id].title, "en") not in shown, rule_id
     # the store scored the same answers the same way
     view = store.get_assessment(open_store_for(real_env), aid)
     assert view.dpia_verdict == "required"
