@@ -33,11 +33,14 @@ def cmd_report(args: argparse.Namespace) -> int:
     from cli import read_assessment  # the CLI's own loader: same catalog and warnings as `dpia score`
 
     loaded = read_assessment(args.answers, args.questionnaires)
-    pdf = render_pdf(loaded.questionnaire, loaded.assessment, lang=args.lang)
+    pdf = render_pdf(loaded.questionnaire, loaded.assessment, lang=args.lang, validate=True)
     out = Path(args.output)
     out.write_bytes(pdf)
     archive = read_archive(pdf)
-    print(f"wrote {out} ({len(pdf) // 1024} KiB, PDF/A-3b); assessment.json sha256 {archive.attachment_sha256}")
+    print(
+        f"wrote {out} ({len(pdf) // 1024} KiB, PDF/A-3b checked with pikepdf); "
+        f"assessment.json sha256 {archive.attachment_sha256}"
+    )
     return EXIT_OK
 
 

@@ -7,6 +7,7 @@ plain strings (not markup): the renderer escapes every one of them.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -191,6 +192,7 @@ class QAItem:
     qid: str
     text: str
     answer: Answer
+    note: str | None = None  # e.g. a group with fewer rows than it requires
 
 
 @dataclass(frozen=True)
@@ -329,6 +331,14 @@ class _Builder:
         )
 
     def question_name(self, qid: str) -> str:
+        """``2.3 Short name`` of a question, or of a group row's field (``group[2].field``)."""
+        row_field = _ROW_FIELD.match(qid)
+        if row_field and row_field["group"] in self.q.questions:
+            group = self.q.questions[row_field["group"]]
+            sub = next((f for f in getattr(group, "fields", []) if f.id == row_field["field"]), None)
+            sub_name = self.t(sub.short or sub.text) if sub is not None else row_field["field"]
+            row = self.w("answers.row", n=row_field["row"])
+            return f"{self.question_name(row_field['group'])}, {row.lower()}: {sub_name}"
         question = self.q.questions.get(qid)
         if question is None:
             return qid
@@ -582,7 +592,12 @@ class _Builder:
                     answer: Answer = NoAnswer(required, text)
                 else:
                     answer = self.answer(question, value)
-                items.append(QAItem(self.numbers[question.id], question.id, self.t(question.text), answer))
+                note = (
+                    self.w("answers.missing_required")
+                    if question.id in missing and value not in (None, "", [])
+                    else None
+                )
+                items.append(QAItem(self.numbers[question.id], question.id, self.t(question.text), answer, note))
             if items:
                 description = self.t(section.description) if section.description else None
                 out.append(SectionView(str(s_index), self.t(section.title), description, items))
@@ -625,10 +640,18 @@ class _Builder:
             return NoAnswer(False, self.w("answers.no_rows"))
         fields = list(question.fields)
         headers = [self.t(f.short or f.text) for f in fields]
+        missing = set(self.ev.missing_required)
+        flag = "⚠ " + self.w("answers.missing_required")
         rows = []
-        for row in value:
+        for index, row in enumerate(value, start=1):
             row = row if isinstance(row, dict) else {}
-            rows.append([self.scalar(f, row[f.id]) if row.get(f.id) not in (None, "", []) else "" for f in fields])
+            cells = []
+            for f in fields:
+                if row.get(f.id) not in (None, "", []):
+                    cells.append(self.scalar(f, row[f.id]))
+                else:
+                    cells.append(flag if f"{question.id}[{index}].{f.id}" in missing else "")
+            rows.append(cells)
         row_word = self.t(question.row_label) if question.row_label else self.w("answers.row", n="").strip()
         return TableAnswer(headers, rows, row_word)
 
@@ -742,6 +765,9 @@ class _Builder:
         )
 
 
+_ROW_FIELD = re.compile(r"^(?P<group>.+)\[(?P<row>[0-9]+)\]\.(?P<field>[^.\[\]]+)$")
+
+
 def _words(lang: str) -> dict[str, str]:
     from report.words import WORDS
 
@@ -753,9 +779,10 @@ def _level_letter(lang: str, level: str) -> str:
 
 
 def _question_numbers(q: Questionnaire) -> dict[str, str]:
-    """Stable numbers ("2.3") from the questionnaire's order, hidden questions included."""
-    return {
-        question.id: f"{s}.{n}"
-        for s, section in enumerate(q.sections, start=1)
-        for n, question in enumerate(section.questions, start=1)
-    }
+    """Stable question numbers ("Q12") in questionnaire order, hidden questions included.
+
+    Numbered across the whole questionnaire rather than per section: section titles may carry
+    their author's own numbers ("5. Processors"), and an included questionnaire's sections come
+    first, so per-section numbers would clash with them.
+    """
+    return {qid: f"Q{n}" for n, qid in enumerate(q.questions, start=1)}

@@ -16,7 +16,7 @@ from pikepdf import Name, String
 from pikepdf import pdfa as pikepdf_pdfa
 
 from report.model import DocumentInfo
-from report.record import ATTACHMENT_NAME
+from report.record import ATTACHMENT_NAME, ReportError
 
 FLAVOUR = "3b"
 ATTACHMENT_DESCRIPTION = "Assessment record: questionnaire reference, metadata, answers, review and evaluation (JSON)"
@@ -31,11 +31,16 @@ def pdf_date(when: dt.datetime) -> str:
     return f"D:{when.strftime('%Y%m%d%H%M%S')}{sign}{hours:02d}'{mins:02d}'"
 
 
-def to_pdfa(raw: bytes, record: bytes, info: DocumentInfo, when: dt.datetime) -> bytes:
+def to_pdfa(raw: bytes, record: bytes, info: DocumentInfo, when: dt.datetime, *, validate: bool = False) -> bytes:
     """Turn ReportLab's output into PDF/A-3b with ``record`` attached as ``assessment.json`` (/Data).
 
+    Args:
+        validate: Re-read and validate the written bytes with pikepdf's PDF/A-3b validator
+            (``pdfa.save``). It does not change the bytes, and costs about 10 ms a page, so it is
+            left to callers that archive (``dpia report``) and to ``verify_pdf``.
+
     Raises:
-        pikepdf.pdfa.PdfaError: the written file did not pass pikepdf's PDF/A-3b validator (a bug here).
+        ReportError: with ``validate``, the written file did not pass the validator (a bug here).
     """
     stamp = pdf_date(when)
     iso = when.isoformat()
@@ -65,5 +70,11 @@ def to_pdfa(raw: bytes, record: bytes, info: DocumentInfo, when: dt.datetime) ->
             meta["dc:language"] = [info.lang]
             meta["pdf:Producer"] = f"{info.creator} (ReportLab, pikepdf {pikepdf.__version__})"
         out = io.BytesIO()
-        pikepdf_pdfa.save(pdf, out, FLAVOUR, repair=False, deterministic_id=True)
+        if not validate:
+            pdf.save(out, **pikepdf_pdfa.resolve_save_kwargs(FLAVOUR, deterministic_id=True))
+            return out.getvalue()
+        try:
+            pikepdf_pdfa.save(pdf, out, FLAVOUR, repair=False, deterministic_id=True)
+        except pikepdf_pdfa.PdfaError as e:
+            raise ReportError(f"the report did not pass the PDF/A-{FLAVOUR} check: {e}") from e
     return out.getvalue()

@@ -11,6 +11,8 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import threading
+from collections import OrderedDict
 from importlib import metadata as importlib_metadata
 from typing import Any
 
@@ -44,9 +46,26 @@ def canonical_json(data: Any) -> bytes:
     return json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
 
 
+_HASHES: OrderedDict[int, tuple[Questionnaire, str]] = OrderedDict()  # a few loaded questionnaires
+_HASHES_KEPT = 16
+_HASHES_LOCK = threading.Lock()
+
+
 def questionnaire_sha256(questionnaire: Questionnaire) -> str:
-    """SHA-256 of the loaded questionnaire's canonical JSON (includes already merged)."""
-    return hashlib.sha256(canonical_json(questionnaire.model_dump(mode="json", by_alias=True))).hexdigest()
+    """SHA-256 of the loaded questionnaire's canonical JSON (includes already merged).
+
+    Memoised per questionnaire object (they are frozen): dumping a large one takes ~15 ms.
+    """
+    with _HASHES_LOCK:
+        entry = _HASHES.get(id(questionnaire))
+    if entry is not None and entry[0] is questionnaire:
+        return entry[1]
+    digest = hashlib.sha256(canonical_json(questionnaire.model_dump(mode="json", by_alias=True))).hexdigest()
+    with _HASHES_LOCK:
+        _HASHES[id(questionnaire)] = (questionnaire, digest)
+        while len(_HASHES) > _HASHES_KEPT:
+            _HASHES.popitem(last=False)
+    return digest
 
 
 def sha256(data: bytes) -> str:

@@ -12,6 +12,7 @@ import io
 from dataclasses import dataclass, field
 from typing import Any
 
+from reportlab import rl_config
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER
 from reportlab.lib.pagesizes import A4
@@ -49,6 +50,10 @@ from report.model import (
 )
 from report.text import one_line
 
+# Binary (Flate only) streams: ASCII85 costs time in pure Python and pikepdf rewrites the file anyway.
+# Set once for the process (not per render), so concurrent renders cannot see different settings.
+rl_config.useA85 = 0
+
 PAGE_W, PAGE_H = A4
 MARGIN_X = 18 * mm
 MARGIN_TOP = 22 * mm
@@ -76,7 +81,7 @@ LEVEL_FILL = {
 }
 FINDING_KEEP = 220  # points: findings up to this tall are never split across pages
 KEEP_QUESTION = 52  # points: room for a two-line question and the first lines of its answer
-GROUP_TABLE_MAX_FIELDS = 6
+GROUP_TABLE_MAX_FIELDS = 10
 GROUP_TABLE_MAX_CELL = 1500  # longer cells are laid out as blocks, which can split across pages
 
 
@@ -101,6 +106,7 @@ def _styles() -> dict[str, ParagraphStyle]:
         "muted": s("muted", fontSize=8, leading=10.5, textColor=MUTED),
         "italic": s("italic", fontName=ITALIC, textColor=MUTED),
         "missing": s("missing", fontName=BOLD, textColor=TONES["bad"][0]),
+        "missing_note": s("missing_note", fontName=BOLD, textColor=TONES["bad"][0], leftIndent=12, spaceAfter=6),
         "answer": s("answer", leftIndent=12, spaceAfter=6),
         "answer_list": s("answer_list", leftIndent=22, bulletIndent=12, spaceAfter=1),
         "question": s("question", fontName=BOLD, spaceBefore=4, spaceAfter=2),
@@ -108,6 +114,10 @@ def _styles() -> dict[str, ParagraphStyle]:
         "cell": s("cell", fontSize=8, leading=10, spaceAfter=0),
         "cell_bold": s("cell_bold", fontName=BOLD, fontSize=8, leading=10, spaceAfter=0),
         "cell_head": s("cell_head", fontName=BOLD, fontSize=8, leading=10, spaceAfter=0, textColor=colors.white),
+        "cell_small": s("cell_small", fontSize=7, leading=8.8, spaceAfter=0),
+        "cell_head_small": s(
+            "cell_head_small", fontName=BOLD, fontSize=7, leading=8.8, spaceAfter=0, textColor=colors.white
+        ),
         "hash": s("hash", fontSize=7, leading=9, spaceAfter=0),
         "h1": s("h1", fontName=BOLD, fontSize=16, leading=20, spaceBefore=4, spaceAfter=8, textColor=NAVY),
         "h2": s("h2", fontName=BOLD, fontSize=12, leading=15, spaceBefore=10, spaceAfter=4, textColor=NAVY),
@@ -236,14 +246,16 @@ class HeatMapFlowable(Flowable):
             c.drawString(x, y, t)
             x += stringWidth(t, font, size)
 
-    def _wrapped(self, x: float, y_top: float, w: float, h: float, text: str, size: float, align: str) -> None:
-        lines = simpleSplit(one_line(text), REGULAR, size, w)
+    def _wrapped(
+        self, x: float, y_top: float, w: float, h: float, text: str, size: float, align: str, style: str = "regular"
+    ) -> None:
+        lines = simpleSplit(one_line(text), BOLD if style == "bold" else REGULAR, size, w)
         leading = size + 1.5
         total = leading * len(lines)
         y = y_top - (h - total) / 2 - size
         for line in lines[: max(1, int(h // leading))]:
             anchor = x + w / 2 if align == "center" else (x + w if align == "right" else x)
-            self._text(anchor, y, line, size, align=align)
+            self._text(anchor, y, line, size, style, align=align)
             y -= leading
 
     def _draw_map(self, m: HeatMap, x0: float, y_top: float, label_w: float, cell_w: float, cell_h: float) -> None:
@@ -268,7 +280,7 @@ class HeatMapFlowable(Flowable):
                 marks = m.marks.get((s, lk))
                 if marks:
                     c.setFillColor(INK)
-                    self._wrapped(x + 2, row_top - 3, cell_w - 4, cell_h - 6, " ".join(marks), 8.5, "center")
+                    self._wrapped(x + 2, row_top - 3, cell_w - 4, cell_h - 6, " ".join(marks), 8.5, "center", "bold")
             c.setFillColor(INK)
             self._wrapped(x0 + 10, row_top, label_w, cell_h, m.severity_labels[s], 6.5, "right")
         for lk in range(n_l):
@@ -746,7 +758,7 @@ class _Story:
                 if badge is not None:
                     level = {"good": "low", "warn": "medium", "bad": "high"}.get(badge.tone, "low")
                     styles.append(("BACKGROUND", (col, i), (col, i), LEVEL_FILL[level]))
-        widths = [12 * mm, 38 * mm, 44 * mm, 17 * mm, 44 * mm, 17 * mm]
+        widths = [12 * mm, 36 * mm, 42 * mm, 20 * mm, 42 * mm, 20 * mm]
         widths[1] += FRAME_W - sum(widths)
         table = Table(rows, colWidths=widths, repeatRows=1)
         table.setStyle(_style([*_grid_style(), ("SPAN", (2, 0), (3, 0)), ("SPAN", (4, 0), (5, 0)), *styles]))
@@ -760,7 +772,7 @@ class _Story:
             f.append(self.p(self.words["answers.none_visible"], "italic", "italic"))
         for section in self.r.sections:
             f.append(CondPageBreak(KEEP_QUESTION + 30))
-            f.append(self.heading(f"{section.number}. {section.title}", 1))
+            f.append(self.heading(section.title, 1))
             if section.description:
                 f.append(self.p(section.description, "muted"))
             for item in section.items:
@@ -799,6 +811,8 @@ class _Story:
         elif isinstance(a, RiskAnswer):
             out.append(self.simple_table(a.headers, a.rows, [30 * mm, 45 * mm, 45 * mm, 30 * mm]))
             out.append(Spacer(1, 6))
+        if item.note:
+            out.append(Paragraph(f"⚠ {self.m(item.note, 'bold')}", self.st["missing_note"]))
         return out
 
     def long_text(self, text: str, style: str) -> list[Flowable]:
@@ -813,20 +827,32 @@ class _Story:
             out.append(Paragraph(self.m(line) if line.strip() else "&nbsp;", self.st[style]))
         return out
 
-    def simple_table(self, headers: list[str], rows: list[list[str]], widths: list[float]) -> Table:
-        data: list[list[Any]] = [[Paragraph(self.m(h, "bold"), self.st["cell_head"]) for h in headers]]
-        data += [[Paragraph(self.m(c), self.st["cell"]) for c in row] for row in rows]
+    def simple_table(
+        self, headers: list[str], rows: list[list[str]], widths: list[float], small: bool = False
+    ) -> Table:
+        head, cell = (
+            (self.st["cell_head_small"], self.st["cell_small"])
+            if small
+            else (
+                self.st["cell_head"],
+                self.st["cell"],
+            )
+        )
+        data: list[list[Any]] = [[Paragraph(self.m(h, "bold"), head) for h in headers]]
+        data += [[Paragraph(self.m(c), cell) for c in row] for row in rows]
         table = Table(data, colWidths=widths, repeatRows=1, hAlign="LEFT")
-        table.setStyle(_style(_grid_style()))
+        table.setStyle(_style(_grid_style(small)))
         return table
 
     def group(self, a: TableAnswer) -> list[Flowable]:
         longest = max((len(c) for row in a.rows for c in row), default=0)
         if len(a.headers) <= GROUP_TABLE_MAX_FIELDS and longest <= GROUP_TABLE_MAX_CELL:
-            number_w = 10 * mm
-            rest = (FRAME_W - 12 - number_w) / max(1, len(a.headers))
+            small = len(a.headers) > 5
+            size = 7 if small else 8
+            number_w = 7 * mm
+            widths = _column_widths(a.headers, a.rows, FRAME_W - 12 - number_w, size)
             rows = [[str(i), *row] for i, row in enumerate(a.rows, start=1)]
-            table = self.simple_table(["#", *a.headers], rows, [number_w] + [rest] * len(a.headers))
+            table = self.simple_table(["#", *a.headers], rows, [number_w, *widths], small)
             table.hAlign = "RIGHT"
             return [table, Spacer(1, 6)]
         out: list[Flowable] = []
@@ -1025,7 +1051,27 @@ def _style(commands: list[Any]) -> TableStyle:
     return TableStyle([("FONTNAME", (0, 0), (-1, -1), REGULAR), *commands])
 
 
-def _grid_style() -> list[Any]:
+def _column_widths(headers: list[str], rows: list[list[str]], total: float, size: float) -> list[float]:
+    """Column widths that fit each column's longest word and share the rest by content length."""
+    pad = 9.0
+    fair = total / len(headers)
+    mins, wants = [], []
+    for j, header in enumerate(headers):
+        column = [header, *(row[j] for row in rows if j < len(row))]
+        longest_word = max((stringWidth(w, BOLD, size) for text in column for w in text.split()), default=0.0)
+        mins.append(min(longest_word + pad, fair * 1.6))
+        wants.append(max(mins[-1], max(stringWidth(text, REGULAR, size) for text in column) + pad))
+    if sum(wants) <= total:
+        return [w * total / sum(wants) for w in wants]
+    if sum(mins) >= total:
+        return [w * total / sum(mins) for w in mins]
+    spare = total - sum(mins)
+    extra = [w - m for w, m in zip(wants, mins, strict=True)]
+    return [m + spare * e / sum(extra) for m, e in zip(mins, extra, strict=True)]
+
+
+def _grid_style(small: bool = False) -> list[Any]:
+    pad = 2.5 if small else 4
     return [
         ("BACKGROUND", (0, 0), (-1, 0), NAVY),
         ("ROWBACKGROUNDS", (0, 1), (-1, -1), [colors.white, ZEBRA]),
@@ -1033,8 +1079,8 @@ def _grid_style() -> list[Any]:
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
         ("TOPPADDING", (0, 0), (-1, -1), 2.5),
         ("BOTTOMPADDING", (0, 0), (-1, -1), 2.5),
-        ("LEFTPADDING", (0, 0), (-1, -1), 4),
-        ("RIGHTPADDING", (0, 0), (-1, -1), 4),
+        ("LEFTPADDING", (0, 0), (-1, -1), pad),
+        ("RIGHTPADDING", (0, 0), (-1, -1), pad),
     ]
 
 

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from pypdf import PdfReader
 
-from engine.answers import Assessment, check_answers
+from engine.answers import Assessment, check_answers, load_answers
 from engine.loader import load_text
 from engine.model import Questionnaire
 
@@ -197,3 +197,111 @@ def synthetic_answers(q: Questionnaire) -> dict[str, Any]:
                 for i in range(1, 6)
             ]
     return answers
+
+
+EXAMPLE_HOTEL = ROOT / "examples" / "hotel-emotion-cameras.yaml"
+QUESTIONNAIRES = ROOT / "questionnaires"
+
+
+def hotel_full_dpia(catalog: dict[str, Questionnaire]) -> Assessment:
+    """The hotel example carried into the full DPIA: its screening answers plus plausible DPIA answers.
+
+    Texts come from each question's own examples; risks, the data inventory, processors and the
+    action plan are filled in by hand. Used for a smoke test and for docs/images.
+    """
+    loaded = load_answers(EXAMPLE_HOTEL, catalog)
+    q = catalog["dpia"]
+    answers: dict[str, Any] = dict(loaded.assessment.answers)
+    for qid, question in q.questions.items():
+        if qid in answers or not qid.startswith("dpia."):
+            continue
+        kind = question.kind
+        if kind in ("short_text", "long_text"):
+            example = q.text(question.examples[0], "en") if question.examples else q.text(question.short, "en")
+            answers[qid] = example[: question.max_length]
+        elif kind == "single_choice":
+            answers[qid] = question.options[0].value
+        elif kind == "multi_choice":
+            answers[qid] = [question.options[0].value]
+        elif kind == "yes_no":
+            answers[qid] = True
+        elif kind == "date":
+            answers[qid] = "2027-03-31"
+    answers["dpia.risk.illegitimate_access"] = {
+        "likelihood_before": 4,
+        "severity_before": 3,
+        "likelihood_after": 2,
+        "severity_after": 3,
+    }
+    answers["dpia.risk.unwanted_modification"] = {
+        "likelihood_before": 3,
+        "severity_before": 2,
+        "likelihood_after": 1,
+        "severity_after": 2,
+    }
+    answers["dpia.risk.disappearance"] = {
+        "likelihood_before": 2,
+        "severity_before": 2,
+        "likelihood_after": 1,
+        "severity_after": 1,
+    }
+    answers["dpia.inventory"] = [
+        {
+            "category": "images",
+            "purpose": "Read moods",
+            "source": "observed",
+            "retention": 24,
+            "retention_unit": "hours",
+            "needed": False,
+            "minimisation": "none",
+        },
+        {
+            "category": "emotions",
+            "purpose": "Adapt service",
+            "source": "inferred",
+            "retention": 30,
+            "retention_unit": "days",
+            "needed": False,
+            "minimisation": "none",
+        },
+        {
+            "category": "contact",
+            "purpose": "Loyalty programme",
+            "source": "from_people",
+            "retention": 3,
+            "retention_unit": "years",
+            "needed": True,
+            "minimisation": "reduced",
+        },
+    ]
+    answers["dpia.processors"] = [
+        {"name": "VisionAI Ltd", "service": "Emotion analytics cloud", "contract": "negotiating", "eea_only": False},
+        {"name": "HotelSoft", "service": "Staff tablets and loyalty CRM", "contract": "signed", "eea_only": True},
+    ]
+    answers["dpia.measures"] = [
+        {
+            "measure": "Drop emotion reading; ask guests with an opt-in survey",
+            "risks": ["principles"],
+            "owner": "Product",
+            "due": "2027-01-15",
+            "status": "planned",
+        },
+        {
+            "measure": "Personal logins on staff tablets; mood cards deleted after 24 hours",
+            "risks": ["illegitimate_access"],
+            "owner": "IT",
+            "due": "2027-02-01",
+            "status": "in_progress",
+        },
+        {
+            "measure": "Encrypted camera streams on a separate network",
+            "risks": ["illegitimate_access", "disappearance"],
+            "owner": "IT",
+            "due": "2027-03-01",
+            "status": "planned",
+        },
+    ]
+    clean, problems = check_answers(q, answers)
+    assert not problems, problems
+    meta = loaded.assessment.metadata.model_copy(update={"assessment_id": "DPIA-2026-014"})
+    return Assessment(questionnaire="dpia", version=q.version, metadata=meta, answers=clean)

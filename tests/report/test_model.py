@@ -98,7 +98,7 @@ def test_when_a_required_answer_is_missing_then_it_is_marked(sample_q: Questionn
     answers = answers_by_id(r)
     assert answers["tech.analysis"] == NoAnswer(True, "Required answer missing")
     assert answers["context.start"] == NoAnswer(False, "not answered")
-    assert "1.1 Feature" in r.summary.missing_required
+    assert "Q1 Feature" in r.summary.missing_required
 
 
 def test_heat_map_places_each_risk_in_its_cell_before_and_after(sample_q: Questionnaire, hotel: Assessment):
@@ -116,9 +116,9 @@ def test_review_shows_comments_overrides_opinion_and_signature(sample_q: Questio
     v = model(sample_q, reviewed_hotel).review
     assert v.reviewer == "Dana Privacy (DPO)"
     first = v.comments[0]
-    assert first.subject == "2.2 Analysis" and first.badge is not None and first.badge.label == "to correct"
+    assert first.subject == "Q7 Analysis" and first.badge is not None and first.badge.label == "to correct"
     assert v.comments[2].subject == "Whole assessment" and v.comments[2].resolved
-    assert v.overrides[0].change == "4.1 Illegitimate access, severity after measures: Significant (3) → Maximum (4)"
+    assert v.overrides[0].change == "Q11 Illegitimate access, severity after measures: Significant (3) → Maximum (4)"
     assert v.decision is not None and v.decision.label == "changes requested"
     assert (v.sign_name, v.sign_role, v.sign_date) == ("Dana Privacy", "DPO", "2026-12-02")
 
@@ -154,3 +154,15 @@ def test_every_language_has_every_report_word_with_the_same_placeholders(lang: s
 def test_page_number_words_end_with_the_total(lang: str) -> None:
     # the renderer draws "Page X of " per page and the total once, as a form defined at the end
     assert WORDS[lang]["footer.page"].endswith("{total}")
+
+
+def test_when_a_required_row_field_is_missing_then_its_cell_and_the_summary_say_so(sample_q: Questionnaire) -> None:
+    a = assessment_for(
+        sample_q,
+        {"context.feature": "x", "data.inventory": [{"category": "health", "needed": True}, {"category": "contact"}]},
+    )
+    r = model(sample_q, a)
+    inventory = answers_by_id(r)["data.inventory"]
+    assert isinstance(inventory, TableAnswer)
+    assert inventory.rows == [["Health", "yes", ""], ["Contact details", "⚠ Required answer missing", ""]]
+    assert "Q10 Data inventory, row 2: Needed for the purpose?" in r.summary.missing_required

@@ -209,8 +209,8 @@ def test_hidden_questions_are_left_out_and_missing_required_answers_marked(sampl
     a = assessment_for(sample_q, {"tech.cameras": False, "tech.analysis": ["emotions"], "context.people": 12})
     text = pdf_text(render_pdf(sample_q, a))
     assert "What does the video analysis do?" not in text and "Reads emotions" not in text
-    assert "1.1 What is the feature called? ⚠ Required answer missing" in text
-    assert "2.1 Does it use cameras? no" in text
+    assert "Q1 What is the feature called? ⚠ Required answer missing" in text
+    assert "Q6 Does it use cameras? no" in text
 
 
 def test_no_review_still_prints_an_empty_signature_block(sample_q: Questionnaire, hotel: Assessment) -> None:
@@ -224,3 +224,7 @@ def test_pdftoppm_renders_every_page_without_error(hotel_pdf: bytes, tmp_path: P
     assert result.returncode == 0, result.stderr
     assert result.stderr == ""
     assert len(list(tmp_path.glob("page-*.png"))) == page_count(hotel_pdf)
+
+
+def test_validate_runs_the_pdfa_check_and_changes_no_byte(sample_q: Questionnaire, hotel: Assessment) -> None:
+    assert render_pdf(sample_q, hotel, validate=True) == render_pdf(sample_q, hotel)
