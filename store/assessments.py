@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from pydantic import ValidationError
-from sqlalchemy import select
+from sqlalchemy import Connection, Row, bindparam, insert, select, update
 from sqlalchemy.orm import Session
 
 from engine.answers import Metadata, check_answers, normalise
@@ -230,17 +230,21 @@ def user_roles(store: Store, user_id: str) -> tuple[str, ...]:
         return _user_roles(session, user_id)
 
 
-def _user_roles(session: Session, user_id: str) -> tuple[str, ...]:
-    return tuple(sorted(session.scalars(select(UserRole.role).where(UserRole.user_id == user_id))))
+_ROLES_OF = select(UserRole.__table__.c.role).where(UserRole.__table__.c.user_id == bindparam("user_id"))
 
 
-def roles_on(session: Session, user_id: str, row: Assessment) -> tuple[str, ...]:
+def _user_roles(session: Session | Connection, user_id: str) -> tuple[str, ...]:
+    connection = session.connection() if isinstance(session, Session) else session
+    return tuple(sorted(connection.execute(_ROLES_OF, {"user_id": user_id}).scalars()))
+
+
+def roles_on(session: Session | Connection, user_id: str, row: Assessment | Row[Any]) -> tuple[str, ...]:
     """The user's roles that apply to this assessment: the author role only for its owner."""
     roles = _user_roles(session, user_id)
     return tuple(r for r in roles if r != "author" or row.owner_id == user_id)
 
 
-def authorize(session: Session, user_id: str, row: Assessment, action: str) -> str:
+def authorize(session: Session | Connection, user_id: str, row: Assessment | Row[Any], action: str) -> str:
     """The status ``action`` leads to, after checking the workflow table; raises NotAllowedError."""
     roles = roles_on(session, user_id, row)
     allowed = allowed_actions(row.status, roles)
@@ -373,24 +377,63 @@ def save_answer(
         AnswersError: the value does not fit the question.
         NotAllowedError: the user may not edit in this status.
     """
+    # The app's hot path: prepared Core statements on one connection (no ORM unit of work).
     conflict: ConflictError | None = None
-    with store.write() as session:
-        row = get_row(session, assessment_id, lock=True)
-        to = authorize(session, user, row, "edit")
+    with store.engine.begin() as connection:  # SQLite: BEGIN IMMEDIATE
+        row = connection.execute(_ROW_FOR_SAVE, {"b_id": assessment_id}).one_or_none()
+        if row is None:
+            raise NotFoundError(f"no assessment {assessment_id!r}")
+        to = authorize(connection, user, row, "edit")
         questionnaire = store.questionnaire(row.questionnaire_id)
         normal = _normalise_one(questionnaire, question_id, value)
         if row.version != expected_version:
-            conflict = _keep_conflict(session, row, question_id, normal, expected_version, user)
+            conflict = _keep_conflict(connection, row, question_id, normal, expected_version, user)
         else:
-            answers = dict(row.answers)  # a new dict: in-place changes to a JSON column are not saved
+            answers = dict(row.answers)
             if normal is None:
                 answers.pop(question_id, None)
             else:
                 answers[question_id] = normal
-            _apply(session, row, to, user, answers=answers, questionnaire=questionnaire)
-            return Saved(assessment_id, question_id, normal, row.version, row.revision, row.status, dict(row.outcome))
+            outcome = score(questionnaire, answers)
+            values: dict[str, Any] = {
+                "b_id": assessment_id,
+                "b_version": row.version,
+                "answers": answers,
+                "questionnaire_version": questionnaire.version,
+                "outcome": outcome,
+                "dpia_verdict": outcome["dpia"],
+                "ai_act_status": outcome["ai_act"],
+                "updated": now(),
+                "version": row.version + 1,
+            }
+            status, revision = row.status, row.revision
+            if starts_new_revision(row.status, to):
+                _record_revise(connection, user, row.id, row.revision)
+                status, revision = to, row.revision + 1
+                done = connection.execute(
+                    _SAVE_REVISING, values | {"status": status, "revision": revision, "review": {}}
+                )
+            else:
+                done = connection.execute(_SAVE, values)
+            assert done.rowcount == 1  # the row is locked: its version cannot have moved
+            return Saved(assessment_id, question_id, normal, row.version + 1, revision, status, outcome)
     assert conflict is not None
     raise conflict
+
+
+_COLS = Assessment.__table__.c
+_ROW_FOR_SAVE = (
+    select(_COLS.id, _COLS.owner_id, _COLS.status, _COLS.version, _COLS.revision, _COLS.questionnaire_id, _COLS.answers)
+    .where(_COLS.id == bindparam("b_id"))
+    .with_for_update()
+)
+_SAVE_COLUMNS = ("answers", "questionnaire_version", "outcome", "dpia_verdict", "ai_act_status", "updated", "version")
+_SAVE = (
+    update(Assessment.__table__)
+    .where(_COLS.id == bindparam("b_id"), _COLS.version == bindparam("b_version"))
+    .values({name: bindparam(name) for name in _SAVE_COLUMNS})
+)
+_SAVE_REVISING = _SAVE.values({name: bindparam(name) for name in ("status", "revision", "review")})
 
 
 def save_answers(
@@ -457,22 +500,29 @@ def _normalise_one(questionnaire: Questionnaire, question_id: str, value: Any) -
 
 
 def _keep_conflict(
-    session: Session, row: Assessment, question_id: str | None, attempted: Any, expected: int, user: str
+    session: Session | Connection,
+    row: Assessment | Row[Any],
+    question_id: str | None,
+    attempted: Any,
+    expected: int,
+    user: str,
 ) -> ConflictError:
     stored = row.answers.get(question_id) if question_id else None
-    kept = Conflict(
-        assessment_id=row.id,
-        question_id=question_id,
-        author=user,
-        attempted={"value": attempted},
-        stored={"value": stored},
-        expected_version=expected,
-        stored_version=row.version,
-        created=now(),
-        resolved=False,
+    connection = session.connection() if isinstance(session, Session) else session
+    kept = connection.execute(
+        insert(Conflict.__table__),
+        {
+            "assessment_id": row.id,
+            "question_id": question_id,
+            "author": user,
+            "attempted": {"value": attempted},
+            "stored": {"value": stored},
+            "expected_version": expected,
+            "stored_version": row.version,
+            "created": now(),
+            "resolved": False,
+        },
     )
-    session.add(kept)
-    session.flush()
     return ConflictError(
         row.id,
         question_id=question_id,
@@ -480,7 +530,7 @@ def _keep_conflict(
         stored=stored,
         expected_version=expected,
         stored_version=row.version,
-        conflict_id=kept.id,
+        conflict_id=kept.inserted_primary_key[0],
     )
 
 
@@ -497,15 +547,7 @@ def _apply(
 ) -> None:
     """Write an edit to the locked row; an edit of an approved assessment starts a new revision."""
     if starts_new_revision(row.status, to):
-        record(
-            session,
-            user,
-            "revise",
-            row.id,
-            from_value="approved",
-            to_value="draft",
-            detail={"from_revision": row.revision, "to_revision": row.revision + 1},
-        )
+        _record_revise(session, user, row.id, row.revision)
         row.revision += 1
         row.review = {}
         row.status = to
@@ -521,6 +563,18 @@ def _apply(
         row.review_date = review_date
     row.updated = now()
     session.flush()  # the version counter moves here (UPDATE ... WHERE version = :old)
+
+
+def _record_revise(session: Session | Connection, user: str, assessment_id: str, revision: int) -> None:
+    record(
+        session,
+        user,
+        "revise",
+        assessment_id,
+        from_value="approved",
+        to_value="draft",
+        detail={"from_revision": revision, "to_revision": revision + 1},
+    )
 
 
 # --- conflicts ----------------------------------------------------------------------------------------

@@ -13,7 +13,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import event, select
+from sqlalchemy import Connection, event, insert, select
 from sqlalchemy.orm import Session
 
 from store.db import Store, now
@@ -42,7 +42,7 @@ def _text(value: Any) -> str | None:
 
 
 def record(
-    session: Session,
+    session: Session | Connection,
     actor: str,
     action: str,
     assessment_id: str | None = None,
@@ -53,17 +53,19 @@ def record(
     at: dt.datetime | None = None,
 ) -> None:
     """Add an entry in the caller's transaction (values that are not text are stored as JSON text)."""
-    session.add(
-        AuditEntry(
-            at=at or now(),
-            actor=actor,
-            assessment_id=assessment_id,
-            action=action,
-            from_value=_text(from_value),
-            to_value=_text(to_value),
-            detail=detail,
-        )
-    )
+    values = {
+        "at": at or now(),
+        "actor": actor,
+        "assessment_id": assessment_id,
+        "action": action,
+        "from_value": _text(from_value),
+        "to_value": _text(to_value),
+        "detail": detail,
+    }
+    if isinstance(session, Connection):
+        session.execute(insert(AuditEntry.__table__), values)
+    else:
+        session.add(AuditEntry(**values))
 
 
 def audit_log(store: Store, assessment_id: str | None = None, *, limit: int | None = None) -> list[AuditRecord]:

@@ -60,17 +60,34 @@ def test_the_table_names_every_status_and_role_pair() -> None:
         assert set(actions.values()) <= set(STATUSES)
 
 
+_refusal_targets: dict[tuple[str, str], tuple[str, int]] = {}
+
+
+def target(db: store.Store, status: str, fresh: bool) -> tuple[str, int]:
+    """An assessment in ``status`` and a comment on it: a new one for an allowed action, else a shared one
+    (a refused action must leave it unchanged, which every cell checks)."""
+    key = (db.url, status)
+    if fresh or key not in _refusal_targets:
+        a = new_assessment(db, answers=HOTEL_ANSWERS)
+        force_status(db, a.id, status)
+        made = (a.id, add_comment_row(db, a.id))
+        if fresh:
+            return made
+        _refusal_targets[key] = made
+    return _refusal_targets[key]
+
+
 def attempt(db: store.Store, status: str, role: str, action: str) -> tuple[Any, Any]:
-    """Put a new assessment in ``status``, try ``action`` as ``role``; return (assessment before, result)."""
-    a = new_assessment(db, answers=HOTEL_ANSWERS)
-    version = force_status(db, a.id, status)
+    """Try ``action`` as ``role`` on an assessment in ``status``; return (assessment before, result)."""
+    allowed = action in WORKFLOW[(status, role)]  # type: ignore[index]
+    assessment_id, comment_id = target(db, status, fresh=allowed)
     params = dict(PARAMS.get(action, {}))
     if action == "resolve_comment":
-        params["comment_id"] = add_comment_row(db, a.id)
-    before = store.get_assessment(db, a.id)
-    assert before.version == version
+        params["comment_id"] = comment_id
+    before = store.get_assessment(db, assessment_id)
+    version = before.version
     try:
-        return before, store.perform(db, a.id, action, ACTOR[role], version, **params)
+        return before, store.perform(db, assessment_id, action, ACTOR[role], version, **params)
     except store.NotAllowedError as refused:
         return before, refused
 
