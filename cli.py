@@ -145,42 +145,54 @@ def render_text(loaded: LoadedAnswers, ev: Evaluation) -> str:
     lang = ev.lang
     q = loaded.questionnaire
     meta = loaded.assessment.metadata
+
+    def say(key: str, **values: object) -> str:
+        return message(lang, key, **values)
+
     lines = [f"{meta.feature}  ({q.text(q.title, lang)} {q.version})", ""]
-    provisional = " (provisional: some answers are missing)" if ev.dpia.provisional else ""
-    lines.append(f"{message(lang, 'verdict.' + ev.dpia.verdict).upper()}{provisional}")
+    provisional = say("cli.provisional") if ev.dpia.provisional else ""
+    lines.append(f"{say('verdict.' + ev.dpia.verdict).upper()}{provisional}")
     lines.append(f"  {ev.dpia.reason}")
     met = [c for c in ev.criteria if c.status == "met"]
     if met:
-        lines.append(f"  WP248: {len(met)}/9: " + "; ".join(c.title for c in met))
-    points = [p for p in ev.art35_3 if p.status == "met"]
-    for point in points:
-        lines.append(f"  Art. 35(3)({point.id}): {point.title}")
-    if ev.national_lists_met:
-        lines.append("  " + ", ".join(ev.national_lists_met))
+        lines.append(f"  WP248: {len(met)}/{len(ev.criteria)}: " + "; ".join(c.title for c in met))
+    for point in (p for p in ev.art35_3 if p.status == "met"):
+        lines.append(f"  {point.title}")
+    for key in ev.national_lists_met:
+        lines.append(f"  {list_item_name(q, key, lang)}")
     lines.append("")
-    lines.append(message(lang, "ai_act." + ev.ai_act.status).upper())
+    lines.append(say("ai_act." + ev.ai_act.status).upper())
     if ev.ai_act.reason:
         lines.append(f"  {ev.ai_act.reason}")
     if ev.prior_consultation.indicated:
-        lines += ["", f"ART. 36: {ev.prior_consultation.reason} ({', '.join(ev.prior_consultation.risks)})"]
-    lines += ["", f"{len(ev.findings)} finding(s):"]
+        risks = ", ".join(r.title for r in ev.risks if r.question in ev.prior_consultation.risks)
+        lines += ["", f"{say('cli.art36').upper()} {ev.prior_consultation.reason} ({risks})"]
+    lines += ["", say("cli.findings", n=len(ev.findings))]
     for f in ev.findings:
-        lines.append(f"- [{message(lang, 'severity.' + f.severity)}] {f.title}  ({f.rule_id})")
+        lines.append(f"- [{say('severity.' + f.severity)}] {f.title}  ({f.rule_id})")
         lines.append(f"    {f.explanation}")
         if f.trace:
-            lines.append("    because: " + message(lang, "and").join(t.text for t in f.trace))
+            lines.append(f"    {say('cli.because')} " + say("and").join(t.text for t in f.trace))
         if f.references:
-            lines.append("    refs: " + "; ".join(f.references))
+            lines.append(f"    {say('cli.refs')} " + "; ".join(f.references))
         if f.recommendation:
-            lines.append(f"    instead: {f.recommendation}")
+            lines.append(f"    {say('cli.instead')} {f.recommendation}")
     if ev.undecided:
-        lines += ["", f"{len(ev.undecided)} rule(s) undecided until these are answered:"]
+        lines += ["", say("cli.undecided", n=len(ev.undecided))]
         for u in ev.undecided:
             lines.append(f"- {u.title}: {', '.join(u.missing) or '-'}")
-    lines += ["", f"completion: {ev.completion:g}%"]
+    lines += ["", f"{say('cli.completion')} {ev.completion:g}%"]
     if ev.missing_required:
-        lines.append("missing required: " + ", ".join(ev.missing_required))
+        lines.append(f"{say('cli.missing')} " + ", ".join(ev.missing_required))
     return "\n".join(lines)
+
+
+def list_item_name(q: Questionnaire, key: str, lang: str) -> str:
+    """``cnil_35_4:4`` -> "CNIL Art. 35(4) list, item 4" in the questionnaire's words."""
+    list_id, _, item = key.partition(":")
+    definition = next((n for n in q.national_lists if n.id == list_id), None)
+    name = q.text(definition.title, lang) if definition else list_id
+    return message(lang, "list.item", list=name, item=item)
 
 
 # --- the table of commands ----------------------------------------------------------------------

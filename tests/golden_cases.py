@@ -14,6 +14,7 @@ an ``answers_file`` key naming an answers file relative to the repository root (
 ``findings_include``    these rules fire
 ``findings_exclude``    these rules stay silent
 ``prior_consultation``  true / false
+``recommendation_mentions``  {rule id: text} the rule's recommendation must contain
 ``source``              where the expected outcome comes from (e.g. WP248 §2.3 W2)
 
 Used by ``tests/test_golden.py`` and ``python -m tests.golden_cases`` (the rule-coverage report).
@@ -49,7 +50,7 @@ class Case:
 
 def cases() -> list[Case]:
     out = []
-    for folder in sorted(p for p in GOLDEN.iterdir() if p.is_dir()):
+    for folder in sorted(p for p in GOLDEN.iterdir() if (p / "expected.yaml").is_file()):
         expected_path = folder / "expected.yaml"
         expected = read_yaml(expected_path.read_bytes(), str(expected_path)).data or {}
         answers_file = expected.pop("answers_file", None)
@@ -102,6 +103,10 @@ def mismatches(expected: dict[str, Any], ev: Evaluation) -> list[str]:
     for rule in expected.get("findings_include", []):
         if rule not in fired:
             problems.append(f"finding {rule} should fire; fired: {sorted(fired)}")
+    recommendations = {f.rule_id: f.recommendation or "" for f in ev.findings}
+    for rule, text in (expected.get("recommendation_mentions") or {}).items():
+        if text.lower() not in recommendations.get(rule, "").lower():
+            problems.append(f"recommendation of {rule} should mention {text!r}")
     for rule in expected.get("findings_exclude", []):
         if rule in fired:
             problems.append(f"finding {rule} should stay silent")
@@ -130,7 +135,9 @@ def main() -> int:
     gaps = 0
     for rule_id, (fired_in, silent_in) in sorted(table.items()):
         gaps += not fired_in or not silent_in
-        print(f"| {rule_id} | {len(fired_in)} {'' if fired_in else '(never)'} | {len(silent_in)} {'' if silent_in else '(always)'} |")
+        print(
+            f"| {rule_id} | {len(fired_in)} {'' if fired_in else '(never)'} | {len(silent_in)} {'' if silent_in else '(always)'} |"
+        )
     print(f"\n{len(table)} rules, {gaps} without both a firing and a silent golden case")
     return 1 if gaps else 0
 

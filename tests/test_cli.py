@@ -61,7 +61,7 @@ def test_score_text_reads_like_a_short_report(capsys: pytest.CaptureFixture[str]
     assert "AIPD OBLIGATOIRE" in out
     assert "RIA : SYSTÈME À HAUT RISQUE" in out
     assert "Des émotions sont déduites des visages" in out
-    assert "because: " in out and "instead: " in out
+    assert "parce que : " in out and "à la place : " in out
 
 
 @pytest.mark.parametrize(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.golden_cases import Case, catalog, cases, coverage, mismatches, run
+from tests.golden_cases import Case, cases, catalog, coverage, mismatches, run
 
 CASES = cases()
 
@@ -30,3 +30,21 @@ def test_every_rule_fires_in_one_golden_case_and_stays_silent_in_another(questio
     always = sorted(rule for rule, (_, silent) in table.items() if not silent)
     assert never == [], f"rules no golden case fires: {never}"
     assert always == [], f"rules every golden case fires: {always}"
+
+
+def test_a_broken_expectation_is_reported(questionnaires) -> None:  # type: ignore[no-untyped-def]
+    """The driver itself: a wrong expectation yields a readable mismatch, not a pass."""
+    case = next(c for c in CASES if c.name == "hotel-emotion-cameras")
+    _, evaluation = run(case, questionnaires)
+    wrong = {
+        "dpia": "not_required",
+        "ai_act": "none",
+        "findings_exclude": ["R-EMOTION-INFERENCE"],
+        "recommendation_mentions": {"R-EMOTION-INFERENCE": "install more cameras"},
+    }
+    assert mismatches(wrong, evaluation) == [
+        "dpia: expected 'not_required', got 'required'",
+        "ai_act: expected 'none', got 'high_risk'",
+        "recommendation of R-EMOTION-INFERENCE should mention 'install more cameras'",
+        "finding R-EMOTION-INFERENCE should stay silent",
+    ]
