@@ -585,18 +585,10 @@ class _Story:
         if self.r.cover.description:
             f.append(Paragraph(self.m(self.words["summary.description"], "bold"), self.st["h3"]))
             f.extend(self.long_text(self.r.cover.description, "body"))
-        f.append(
-            Paragraph(
-                f"<b>{self.m(self.words['summary.dpia'], 'bold')}</b> {self.badge_inline(s.dpia)}", self.st["body"]
-            )
-        )
+        f.append(Paragraph(self.badge_inline(s.dpia), self.st["body"]))
         if s.dpia_reason:
             f.append(self.p(s.dpia_reason, "answer"))
-        f.append(
-            Paragraph(
-                f"<b>{self.m(self.words['summary.ai_act'], 'bold')}</b> {self.badge_inline(s.ai_act)}", self.st["body"]
-            )
-        )
+        f.append(Paragraph(self.badge_inline(s.ai_act), self.st["body"]))
         if s.ai_act_reason:
             f.append(self.p(s.ai_act_reason, "answer"))
         if s.ai_act_references:

@@ -228,3 +228,21 @@ def test_pdftoppm_renders_every_page_without_error(hotel_pdf: bytes, tmp_path: P
 
 def test_validate_runs_the_pdfa_check_and_changes_no_byte(sample_q: Questionnaire, hotel: Assessment) -> None:
     assert render_pdf(sample_q, hotel, validate=True) == render_pdf(sample_q, hotel)
+
+
+def test_a_bare_questionnaire_and_an_empty_assessment_still_make_a_valid_report() -> None:
+    from engine.loader import load_text
+
+    q = load_text(
+        "id: bare\nversion: '0.1'\nlanguages: [en]\ntitle: Bare\nsections:\n"
+        "  - id: s\n    title: Only section\n    questions:\n"
+        "      - {id: s.q, kind: yes_no, text: Anything?, required: true}\n",
+        "bare.yaml",
+    )
+    a = assessment_for(q, {})
+    pdf = render_pdf(q, a)
+    text = pdf_text(pdf)
+    assert "No rule fired on these answers." in text
+    assert "No feared event is rated in this assessment." in text
+    assert "Q1 Anything? ⚠ Required answer missing" in text
+    assert verify_pdf(pdf).ok
