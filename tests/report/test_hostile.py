@@ -177,3 +177,11 @@ def test_bold_markup_resolves_to_the_bold_face_even_after_fallbacks_are_loaded()
     paragraph.wrap(400, 100)
     fonts = [frag.fontName for line in paragraph.blPara.lines for frag in line.words]
     assert fonts[0] == "DPIASans-Bold" and fonts[-1] == "DPIASans"
+
+
+def test_a_lone_surrogate_prints_as_a_replacement_and_survives_in_the_attachment(hostile_q: Questionnaire) -> None:
+    a = assessment_for(hostile_q, {"s.short": "before \ud800 after"})
+    pdf = render_pdf(hostile_q, a)
+    assert "before \ufffd after" in pdf_text(pdf)
+    assert read_archive(pdf).assessment.answers["s.short"] == "before \ud800 after"
+    assert verify_pdf(pdf).ok
