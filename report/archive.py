@@ -9,6 +9,7 @@ from __future__ import annotations
 import io
 import json
 import re
+import zlib
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -24,6 +25,7 @@ from report.record import ATTACHMENT_NAME, RECORD_FORMAT, sha256
 
 _PRINTED_HASH = re.compile(r"\(assessment\.json\)\s*SHA-256\s*:?\s*([0-9a-f]{64})")
 _MAX_PRINTED_PAGES = 6  # the appendix is at the end; look at most this many pages back
+MAX_ATTACHMENT = 64 * 2**20  # bytes; a real record is well under 1 MiB
 
 
 class ArchiveError(DpiaError):
@@ -164,14 +166,30 @@ def _attachment(pdf: pikepdf.Pdf) -> tuple[bytes, str, str | None]:
             raise ArchiveError(f"no {ATTACHMENT_NAME} is attached{found}: this PDF is not an archived DPIA report")
         spec = pdf.attachments[ATTACHMENT_NAME]
         stream = spec.get_file()
-        raw = stream.read_bytes()
+        raw = _bounded_bytes(stream.obj)
         relationship = spec.obj.get(pikepdf.Name.AFRelationship)
         mime = stream.mime_type or ""
     except ArchiveError:
         raise
-    except (pikepdf.PdfError, ValueError, KeyError, AttributeError, TypeError) as e:
+    except (pikepdf.PdfError, ValueError, KeyError, AttributeError, TypeError, zlib.error) as e:
         raise ArchiveError(f"the attached {ATTACHMENT_NAME} cannot be read: {_short(e)}") from e
     return raw, mime, str(relationship)[1:] if relationship is not None else None
+
+
+def _bounded_bytes(stream: pikepdf.Stream) -> bytes:
+    """The decoded attachment, refusing more than :data:`MAX_ATTACHMENT` bytes (a Flate bomb stops early)."""
+    filters = stream.get(pikepdf.Name.Filter)
+    names = [str(f) for f in filters] if isinstance(filters, pikepdf.Array) else [str(filters)] if filters else []
+    if not names or (names == ["/FlateDecode"] and pikepdf.Name.DecodeParms not in stream):
+        raw = stream.read_raw_bytes()
+        data = zlib.decompressobj().decompress(raw, MAX_ATTACHMENT + 1) if names else raw
+    else:  # other filters: qpdf decodes; the compressed size bounds what a bomb can do
+        if len(stream.read_raw_bytes()) > MAX_ATTACHMENT // 100:
+            raise ArchiveError(f"the attached {ATTACHMENT_NAME} is too large to be an assessment record")
+        data = stream.read_bytes()
+    if len(data) > MAX_ATTACHMENT:
+        raise ArchiveError(f"the attached {ATTACHMENT_NAME} is larger than {MAX_ATTACHMENT // 2**20} MiB")
+    return data
 
 
 def _record(raw: bytes) -> dict[str, Any]:
