@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from pydantic import ValidationError
-from sqlalchemy import Connection, Row, bindparam, insert, select, update
+from sqlalchemy import Connection, bindparam, insert, select, update
 from sqlalchemy.orm import Session
 
 from engine.answers import Metadata, check_answers, normalise
@@ -27,7 +27,7 @@ from engine.scoring import evaluate
 from store.audit import record
 from store.db import Store, now
 from store.errors import ConflictError, NotAllowedError, NotFoundError, StoreError
-from store.models import Assessment, Conflict, User, UserRole
+from store.models import Assessment, Conflict, User, UserRole, table_of
 from store.workflow import ROLES, allowed_actions, starts_new_revision
 
 # --- outcome: what a re-score compares ------------------------------------------------------------
@@ -217,7 +217,6 @@ def set_roles(store: Store, user_id: str, roles: Iterable[str], *, actor: str, n
         record(
             session,
             actor,
-            "set_outcome",
             "set_roles",
             from_value=",".join(sorted(before)),
             to_value=",".join(sorted(wanted)),
@@ -230,7 +229,7 @@ def user_roles(store: Store, user_id: str) -> tuple[str, ...]:
         return _user_roles(session, user_id)
 
 
-_ROLES_OF = select(UserRole.__table__.c.role).where(UserRole.__table__.c.user_id == bindparam("user_id"))
+_ROLES_OF = select(table_of(UserRole).c.role).where(table_of(UserRole).c.user_id == bindparam("user_id"))
 
 
 def _user_roles(session: Session | Connection, user_id: str) -> tuple[str, ...]:
@@ -238,13 +237,14 @@ def _user_roles(session: Session | Connection, user_id: str) -> tuple[str, ...]:
     return tuple(sorted(connection.execute(_ROLES_OF, {"user_id": user_id}).scalars()))
 
 
-def roles_on(session: Session | Connection, user_id: str, row: Assessment | Row[Any]) -> tuple[str, ...]:
+def roles_on(session: Session | Connection, user_id: str, row: Any) -> tuple[str, ...]:
+    # ``row``: an ORM Assessment or a Core row with id, owner_id and status
     """The user's roles that apply to this assessment: the author role only for its owner."""
     roles = _user_roles(session, user_id)
     return tuple(r for r in roles if r != "author" or row.owner_id == user_id)
 
 
-def authorize(session: Session | Connection, user_id: str, row: Assessment | Row[Any], action: str) -> str:
+def authorize(session: Session | Connection, user_id: str, row: Any, action: str) -> str:
     """The status ``action`` leads to, after checking the workflow table; raises NotAllowedError."""
     roles = roles_on(session, user_id, row)
     allowed = allowed_actions(row.status, roles)
@@ -421,7 +421,7 @@ def save_answer(
     raise conflict
 
 
-_COLS = Assessment.__table__.c
+_COLS = table_of(Assessment).c
 _ROW_FOR_SAVE = (
     select(_COLS.id, _COLS.owner_id, _COLS.status, _COLS.version, _COLS.revision, _COLS.questionnaire_id, _COLS.answers)
     .where(_COLS.id == bindparam("b_id"))
@@ -429,7 +429,7 @@ _ROW_FOR_SAVE = (
 )
 _SAVE_COLUMNS = ("answers", "questionnaire_version", "outcome", "dpia_verdict", "ai_act_status", "updated", "version")
 _SAVE = (
-    update(Assessment.__table__)
+    update(table_of(Assessment))
     .where(_COLS.id == bindparam("b_id"), _COLS.version == bindparam("b_version"))
     .values({name: bindparam(name) for name in _SAVE_COLUMNS})
 )
@@ -501,7 +501,7 @@ def _normalise_one(questionnaire: Questionnaire, question_id: str, value: Any) -
 
 def _keep_conflict(
     session: Session | Connection,
-    row: Assessment | Row[Any],
+    row: Any,
     question_id: str | None,
     attempted: Any,
     expected: int,
@@ -510,7 +510,7 @@ def _keep_conflict(
     stored = row.answers.get(question_id) if question_id else None
     connection = session.connection() if isinstance(session, Session) else session
     kept = connection.execute(
-        insert(Conflict.__table__),
+        insert(table_of(Conflict)),
         {
             "assessment_id": row.id,
             "question_id": question_id,
@@ -530,7 +530,7 @@ def _keep_conflict(
         stored=stored,
         expected_version=expected,
         stored_version=row.version,
-        conflict_id=kept.inserted_primary_key[0],
+        conflict_id=(kept.inserted_primary_key or (None,))[0],
     )
 
 

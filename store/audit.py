@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from store.db import Store, now
 from store.errors import ImmutableError
-from store.models import AssessmentVersion, AuditEntry
+from store.models import AssessmentVersion, AuditEntry, table_of
 
 
 @dataclass(frozen=True)
@@ -63,7 +63,7 @@ def record(
         "detail": detail,
     }
     if isinstance(session, Connection):
-        session.execute(insert(AuditEntry.__table__), values)
+        session.execute(insert(table_of(AuditEntry)), values)
     else:
         session.add(AuditEntry(**values))
 

@@ -10,7 +10,7 @@ The migrations in ``store/migrations/versions`` create exactly this schema; a te
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, get_args
+from typing import Any, cast, get_args
 
 from sqlalchemy import (
     JSON,
@@ -24,6 +24,7 @@ from sqlalchemy import (
     LargeBinary,
     MetaData,
     String,
+    Table,
     Text,
     UniqueConstraint,
 )
@@ -216,6 +217,11 @@ class Conflict(Base):
     resolved_at: Mapped[dt.datetime | None]
 
 
+def table_of(model: type[Base]) -> Table:
+    """The Core table of a model (for the prepared statements of hot paths and bulk writes)."""
+    return cast(Table, model.__table__)
+
+
 __all__ = [
     "ITEM_VERDICTS",
     "ROLES",
@@ -229,4 +235,5 @@ __all__ = [
     "RiskOverride",
     "User",
     "UserRole",
+    "table_of",
 ]

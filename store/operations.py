@@ -36,7 +36,7 @@ from store.assessments import (
 from store.audit import record
 from store.db import Store, now
 from store.errors import NotFoundError, StoreError
-from store.models import Assessment, AssessmentVersion, AuditEntry, Comment, RiskOverride, User, UserRole
+from store.models import Assessment, AssessmentVersion, AuditEntry, Comment, RiskOverride, User, UserRole, table_of
 from store.review import APPROVALS, canonical_sha256
 
 EXPORT_FORMAT = "dpia-store-export"
@@ -83,7 +83,7 @@ def list_assessments(
         today: The date ``overdue`` compares with (default: today in UTC).
     """
     today = today or now().date()
-    cols = Assessment.__table__.c
+    cols = table_of(Assessment).c
     query = select(
         cols.id,
         cols.title,
@@ -245,7 +245,7 @@ def rescore(
         stats: Filled in as the run goes (seen, changed, errors, written).
     """
     stats = stats if stats is not None else RescoreStats()
-    cols = Assessment.__table__.c
+    cols = table_of(Assessment).c
     query = select(
         cols.id, cols.title, cols.status, cols.questionnaire_id, cols.answers, cols.outcome, cols.version
     ).order_by(cols.id)
@@ -288,7 +288,7 @@ def _rescore_one(store: Store, row: Any) -> RescoreChange | None:
 
 
 def _write_outcomes(store: Store, pending: list[tuple[RescoreChange, int]], actor: str, stats: RescoreStats) -> None:
-    table = Assessment.__table__
+    table = table_of(Assessment)
     statement = (
         update(table)
         .where(table.c.id == bindparam("b_id"), table.c.version == bindparam("b_version"))
@@ -312,7 +312,7 @@ def _write_outcomes(store: Store, pending: list[tuple[RescoreChange, int]], acto
                 stats.stale += 1
         if written:
             connection.execute(
-                insert(AuditEntry.__table__),
+                insert(table_of(AuditEntry)),
                 [
                     {
                         "at": at,
@@ -523,7 +523,7 @@ def _import_record(store: Store, item: Mapping[str, Any], actor: str, source: st
         session.add(row)
         session.flush()
         # the ORM's version counter starts at 1 on insert; keep the exported one
-        session.execute(update(Assessment.__table__).where(Assessment.id == row.id).values(version=item["version"]))
+        session.execute(update(table_of(Assessment)).where(Assessment.id == row.id).values(version=item["version"]))
         for c in item.get("comments", []):
             session.add(
                 Comment(

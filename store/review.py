@@ -135,7 +135,7 @@ def _review_of(session: Session, row: Assessment) -> Review:
                 question=c.question_id,
                 author=c.author,
                 text=c.text,
-                verdict=c.verdict,  # type: ignore[arg-type]
+                verdict=c.verdict,
                 resolved=c.resolved,
                 created=c.created.isoformat(),
             )
@@ -576,6 +576,40 @@ def approve(
         return _version_view(snapshot)
 
 
+def decide(
+    store: Store,
+    assessment_id: str,
+    user: str,
+    expected_version: int,
+    decision: str,
+    *,
+    opinion: str | None = None,
+    review_date: dt.date | None = None,
+    lang: str = "en",
+) -> AssessmentView:
+    """The DPO's decision, by name: ``approved`` or ``approved_with_conditions`` (see :func:`approve`),
+    ``changes_requested`` or ``rejected``."""
+    if decision in APPROVALS:
+        approve(
+            store,
+            assessment_id,
+            user,
+            expected_version,
+            opinion=opinion,
+            decision=decision,
+            review_date=review_date,
+            lang=lang,
+        )
+        return _read_view(store, assessment_id)
+    if decision == "changes_requested":
+        return request_changes(store, assessment_id, user, expected_version, opinion=opinion)
+    if decision == "rejected":
+        return reject(store, assessment_id, user, expected_version, opinion=opinion)
+    raise ReviewIncompleteError(
+        f"decision {decision!r}: one of {', '.join((*APPROVALS, 'changes_requested', 'rejected'))}"
+    )
+
+
 def _version_view(s: AssessmentVersion) -> VersionView:
     return VersionView(
         s.assessment_id,
@@ -681,6 +715,7 @@ __all__ = [
     "archive",
     "canonical_sha256",
     "comments",
+    "decide",
     "engine_assessment",
     "evaluation_of",
     "overrides",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+import time
 import uuid
 from pathlib import Path
 from typing import Any
@@ -10,6 +11,7 @@ from typing import Any
 import pytest
 from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import OperationalError
 
 import store
 from store.db import now
@@ -110,8 +112,16 @@ class Databases:
         template_name: str = self.request.getfixturevalue("pg_template")
         name = f"dpia_t_{uuid.uuid4().hex[:12]}"
         admin = admin_engine(server)
-        with admin.connect() as connection:
-            connection.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{template_name}"'))
+        for attempt in range(50):
+            try:
+                with admin.connect() as connection:
+                    connection.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{template_name}"'))
+                break
+            except OperationalError as e:
+                # a backend of the template's last (closed) connection may still be exiting
+                if "being accessed by other users" not in str(e) or attempt == 49:
+                    raise
+                time.sleep(0.1)
         admin.dispose()
         self.created.append(name)
         return make_url(server).set(database=name).render_as_string(hide_password=False)

@@ -211,6 +211,9 @@ def start_writer(mode: str, db_url: str, assessment_id: str) -> subprocess.Popen
 def kill(proc: subprocess.Popen[str]) -> None:
     os.kill(proc.pid, signal.SIGKILL)
     proc.wait(timeout=30)
+    for pipe in (proc.stdout, proc.stderr):
+        if pipe is not None:
+            pipe.close()
     assert proc.returncode == -signal.SIGKILL
 
 

@@ -217,3 +217,52 @@ def test_every_transition_override_and_sign_off_is_in_the_audit_log(db: store.St
         ("dora", "approve", "in_review", "approved"),
         ("dora", "sign_off", None, "Dora"),
     ]
+
+
+def test_decide_maps_each_decision_to_its_action(db: store.Store) -> None:
+    a = to_review(db)
+    a = store.decide(db, a.id, "dora", a.version, "changes_requested", opinion="Say which cameras.")
+    assert (a.status, a.review["decision"]) == ("changes_requested", "changes_requested")
+    a = store.submit(db, a.id, "alice", a.version)
+    a = store.start_review(db, a.id, "dora", a.version)
+    a = store.decide(db, a.id, "dora", a.version, "approved_with_conditions", opinion="Only with opt-in.")
+    assert (a.status, a.review["decision"], a.review["sign_off"]["name"]) == (
+        "approved",
+        "approved_with_conditions",
+        "Dora",
+    )
+    with pytest.raises(store.ReviewIncompleteError, match="one of"):
+        store.decide(db, a.id, "dora", a.version, "maybe")
+
+
+# --- users and roles ---------------------------------------------------------------------------------------
+
+
+def test_the_first_admin_can_be_created_by_anyone_then_only_admins_change_roles(db: store.Store) -> None:
+    # the db fixture already has adam (admin): nobody else may change roles now
+    with pytest.raises(store.NotAllowedError, match="only an admin"):
+        store.set_roles(db, "alice", ["author", "reviewer"], actor="alice")
+    store.set_roles(db, "alice", ["author", "reviewer"], actor="adam")
+    assert store.user_roles(db, "alice") == ("author", "reviewer")
+    store.set_roles(db, "alice", ["author"], actor="adam")
+    assert store.user_roles(db, "alice") == ("author",)
+    assert [(e.action, e.from_value, e.to_value) for e in store.audit_log(db)][-2:] == [
+        ("set_roles", "author", "author,reviewer"),
+        ("set_roles", "author,reviewer", "author"),
+    ]
+
+
+def test_when_no_admin_exists_the_first_one_can_be_made(tmp_path: Path, questionnaires: dict) -> None:
+    opened = store.open_store(f"sqlite:///{tmp_path}/fresh.sqlite", questionnaires=questionnaires)
+    try:
+        store.set_roles(opened, "root", ["admin"], actor="installer")
+        assert store.user_roles(opened, "root") == ("admin",)
+        with pytest.raises(store.StoreError, match="unknown role"):
+            store.set_roles(opened, "x", ["superuser"], actor="root")
+    finally:
+        opened.close()
+
+
+def test_an_author_without_the_role_cannot_create(db: store.Store) -> None:
+    with pytest.raises(store.NotAllowedError, match="author role"):
+        store.create_assessment(db, "sample", "X", "dora")
