@@ -79,10 +79,11 @@ LEVEL_FILL = {
     "medium": colors.HexColor("#FBE3A6"),
     "high": colors.HexColor("#F2B0A9"),
 }
-FINDING_KEEP = 220  # points: findings up to this tall are never split across pages
+FINDING_KEEP = 220  # points: a finding estimated up to this tall starts on a new page rather than split
 KEEP_QUESTION = 52  # points: room for a two-line question and the first lines of its answer
 GROUP_TABLE_MAX_FIELDS = 10
 GROUP_TABLE_MAX_CELL = 1500  # longer cells are laid out as blocks, which can split across pages
+MAX_ROW_HEIGHT = 360  # points: a group whose rows would be taller is laid out as blocks too
 
 
 def _styles() -> dict[str, ParagraphStyle]:
@@ -838,11 +839,15 @@ class _Story:
 
     def group(self, a: TableAnswer) -> list[Flowable]:
         longest = max((len(c) for row in a.rows for c in row), default=0)
-        if len(a.headers) <= GROUP_TABLE_MAX_FIELDS and longest <= GROUP_TABLE_MAX_CELL:
-            small = len(a.headers) > 5
-            size = 7 if small else 8
-            number_w = 7 * mm
-            widths = _column_widths(a.headers, a.rows, FRAME_W - 12 - number_w, size)
+        small = len(a.headers) > 5
+        size = 7 if small else 8
+        number_w = 7 * mm
+        widths = _column_widths(a.headers, a.rows, FRAME_W - 12 - number_w, size) if a.headers else []
+        if (
+            len(a.headers) <= GROUP_TABLE_MAX_FIELDS
+            and longest <= GROUP_TABLE_MAX_CELL
+            and _tallest_row(a.rows, widths, size) <= MAX_ROW_HEIGHT
+        ):
             rows = [[str(i), *row] for i, row in enumerate(a.rows, start=1)]
             table = self.simple_table(["#", *a.headers], rows, [number_w, *widths], small)
             table.hAlign = "RIGHT"
@@ -971,14 +976,6 @@ class _Story:
         if extra:
             fonts += "; " + ", ".join(extra)
         rows.append([self.p(w["appendix.fonts"], "label", "bold"), self.p(fonts, "small")])
-        if self.ts.unprintable:
-            names = "\n".join(sorted(set(self.ts.unprintable.values())))
-            rows.append(
-                [
-                    self.p(w["appendix.characters"], "label", "bold"),
-                    [self.p(w["appendix.characters.note"], "small"), self.p(names, "small")],
-                ]
-            )
         table = Table(rows, colWidths=[52 * mm, FRAME_W - 52 * mm], hAlign="LEFT")
         table.setStyle(
             _style(
@@ -991,6 +988,10 @@ class _Story:
             )
         )
         f.append(table)
+        if self.ts.unprintable:  # paragraphs, not a table cell: the list may run over several pages
+            f.append(Paragraph(self.m(w["appendix.characters"], "bold"), self.st["h3"]))
+            f.append(self.p(w["appendix.characters.note"], "small"))
+            f.append(self.p("; ".join(sorted(set(self.ts.unprintable.values()))), "small"))
 
 
 class _ContentsTable(Flowable):
@@ -1060,6 +1061,17 @@ def _column_widths(headers: list[str], rows: list[list[str]], total: float, size
     spare = total - sum(mins)
     extra = [w - m for w, m in zip(wants, mins, strict=True)]
     return [m + spare * e / sum(extra) for m, e in zip(mins, extra, strict=True)]
+
+
+def _tallest_row(rows: list[list[str]], widths: list[float], size: float) -> float:
+    """A generous estimate of the tallest row's height: a table row cannot split across pages."""
+    tallest = 0.0
+    for row in rows:
+        for text, width in zip(row, widths, strict=False):
+            chars_per_line = max(1.0, (width - 9) / (0.62 * size))
+            lines = sum(1 + int(len(part) / chars_per_line) for part in text.split("\n"))
+            tallest = max(tallest, lines * size * 1.26)
+    return tallest
 
 
 def _grid_style(small: bool = False) -> list[Any]:

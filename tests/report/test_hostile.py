@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import unicodedata
 from pathlib import Path
 from typing import Any
 
@@ -184,4 +185,14 @@ def test_a_lone_surrogate_prints_as_a_replacement_and_survives_in_the_attachment
     pdf = render_pdf(hostile_q, a)
     assert "before \ufffd after" in pdf_text(pdf)
     assert read_archive(pdf).assessment.answers["s.short"] == "before \ud800 after"
+    assert verify_pdf(pdf).ok
+
+
+def test_hundreds_of_unprintable_characters_are_listed_over_as_many_pages_as_needed(hostile_q: Questionnaire) -> None:
+    # Linear B ideograms and syllables (outside the BMP): no font here draws them
+    text = "".join(chr(c) for c in range(0x10000, 0x100FA) if unicodedata.name(chr(c), ""))
+    a = assessment_for(hostile_q, {"s.long": text * 3})
+    pdf = render_pdf(hostile_q, a)
+    extracted = pdf_text(pdf)
+    assert "U+10000 LINEAR B SYLLABLE B008 A" in extracted and "U+100FA" not in extracted
     assert verify_pdf(pdf).ok

@@ -72,3 +72,34 @@ def test_a_300_answer_report_is_valid_and_every_page_rasterises(
     raster = rasterise(big_pdf, tmp_path, resolution=6)
     assert raster.returncode == 0, raster.stderr
     assert len(list(tmp_path.glob("page-*.png"))) == page_count(big_pdf)
+
+
+def test_a_wide_group_with_long_cells_falls_back_to_blocks_instead_of_overflowing() -> None:
+    import json
+
+    from engine.loader import load_text
+
+    fields = [{"id": f"f{i}", "kind": "short_text", "text": f"Field {i}", "max_length": 1000} for i in range(9)]
+    q = load_text(
+        json.dumps(
+            {
+                "id": "wide",
+                "version": "1",
+                "languages": ["en"],
+                "title": "Wide",
+                "sections": [
+                    {
+                        "id": "s",
+                        "title": "S",
+                        "questions": [{"id": "s.g", "kind": "group", "text": "G", "fields": fields}],
+                    }
+                ],
+            }
+        ),
+        "wide.yaml",
+    )
+    words = " ".join(f"word{i}" for i in range(150))[:1000]
+    a = assessment_for(q, {"s.g": [{f"f{i}": words for i in range(9)} for _ in range(3)]})
+    pdf = render_pdf(q, a)
+    assert verify_pdf(pdf).ok
+    assert pdf_text(pdf).count("word100 ") == 27  # 9 fields × 3 rows, every cell printed whole
