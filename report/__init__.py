@@ -2,7 +2,8 @@
 
 Public API:
 
-* :func:`render_pdf` (questionnaire, assessment, evaluation=None, *, lang, status, version, generated) -> bytes
+* :func:`render_pdf` (questionnaire, assessment, evaluation=None, *, lang, status, version, generated, validate)
+  -> bytes
 * :func:`read_archive` (pdf bytes) -> :class:`Archive`, raising :class:`ArchiveError`
 * :func:`verify_pdf` (pdf bytes) -> :class:`VerifyResult`
 

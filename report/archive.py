@@ -176,7 +176,7 @@ def _attachment(pdf: pikepdf.Pdf) -> tuple[bytes, str, str | None]:
     return raw, mime, str(relationship)[1:] if relationship is not None else None
 
 
-def _bounded_bytes(stream: pikepdf.Stream) -> bytes:
+def _bounded_bytes(stream: pikepdf.Object) -> bytes:
     """The decoded attachment, refusing more than :data:`MAX_ATTACHMENT` bytes (a Flate bomb stops early)."""
     filters = stream.get(pikepdf.Name.Filter)
     names = [str(f) for f in filters] if isinstance(filters, pikepdf.Array) else [str(filters)] if filters else []

@@ -331,7 +331,7 @@ class _Builder:
         )
 
     def question_name(self, qid: str) -> str:
-        """``2.3 Short name`` of a question, or of a group row's field (``group[2].field``)."""
+        """``Q12 Short name`` of a question, or of a group row's field (``group[2].field``)."""
         row_field = _ROW_FIELD.match(qid)
         if row_field and row_field["group"] in self.q.questions:
             group = self.q.questions[row_field["group"]]

@@ -19,8 +19,6 @@ from report.record import (
 )
 from report.render import render_story
 
-STATUSES = ("draft", "submitted", "in_review", "changes_requested", "approved", "rejected", "archived")
-
 
 def render_pdf(
     questionnaire: Questionnaire,
