@@ -6,7 +6,7 @@
 #   scripts/pg-throwaway.sh url [DIR]     prints the URL of a running cluster
 #   scripts/pg-throwaway.sh stop [DIR]    stops the cluster and removes DIR
 #
-# Without DIR, url and stop use the cluster started last (recorded in $TMPDIR/dpia-pg-throwaway.last).
+# Without DIR, url and stop use the cluster last started without DIR (recorded in $TMPDIR/dpia-pg-throwaway.last).
 # CI:
 #   export DPIA_TEST_POSTGRES_URL="$(scripts/pg-throwaway.sh start)"
 #   trap 'scripts/pg-throwaway.sh stop' EXIT
@@ -84,7 +84,9 @@ start() {
     as_owner "$bin/createdb" -h 127.0.0.1 -p "$port" -U postgres "$DB" || die "createdb failed"
     url="postgresql+psycopg://postgres@127.0.0.1:$port/$DB"
     echo "$url" >"$dir/url"
-    echo "$dir" >"$LAST"
+    # only a cluster started without DIR becomes "the last one" (what `stop` with no DIR stops): clusters
+    # that tests start in their own DIR must not take CI's cluster's place
+    if [[ -z "${1:-}" ]]; then echo "$dir" >"$LAST"; fi
     echo "pg-throwaway: PostgreSQL running in $dir" >&2
     echo "$url"
 }

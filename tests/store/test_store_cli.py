@@ -120,6 +120,8 @@ def test_pg_throwaway_starts_a_loopback_cluster_and_stops_it() -> None:
         pytest.skip("no PostgreSQL server binaries")
     folder = Path(tempfile.mkdtemp(prefix="dpia-pg-script.", dir="/tmp"))
     folder.rmdir()
+    last = Path(os.environ.get("TMPDIR", "/tmp")) / "dpia-pg-throwaway.last"
+    last_before = last.read_text() if last.exists() else None
     started = subprocess.run([str(SCRIPT), "start", str(folder)], capture_output=True, text=True, timeout=120)
     assert started.returncode == 0, started.stderr
     url = started.stdout.strip()
@@ -136,5 +138,6 @@ def test_pg_throwaway_starts_a_loopback_cluster_and_stops_it() -> None:
         stopped = subprocess.run([str(SCRIPT), "stop", str(folder)], capture_output=True, text=True, timeout=120)
     assert stopped.returncode == 0, stopped.stderr
     assert not folder.exists()
+    assert (last.read_text() if last.exists() else None) == last_before  # CI's own cluster stays "the last"
     bad = subprocess.run([str(SCRIPT), "bogus"], capture_output=True, text=True)
     assert bad.returncode == 2 and "usage" in bad.stderr
