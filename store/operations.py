@@ -717,6 +717,12 @@ def import_file(store: Store, path: str | Path, *, owner: str) -> list[ImportRes
     source = str(path)
     if raw.startswith(b"%PDF"):
         return [import_archive(store, raw, owner=owner, source=source)]
+    if raw.lstrip()[:1] == b"{" and f'"{EXPORT_FORMAT}"'.encode() in raw[:4096]:
+        # a store export: the operator's own file, as big as the store (answers files stay size-capped)
+        try:
+            return import_export(store, json.loads(raw.decode("utf-8")), actor=owner, source=source)
+        except (UnicodeDecodeError, json.JSONDecodeError) as e:
+            raise StoreError(f"{source}: not valid JSON: {e}") from e
     from engine.answers import read_answers_document
 
     doc = read_answers_document(raw, source)

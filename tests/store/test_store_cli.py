@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import glob
+import io
 import json
 import os
 import subprocess
@@ -98,6 +99,21 @@ def test_export_then_import_into_another_database(
     assert "0 imported, 1 skipped" in err
     code, out, _ = run(capsys, "export", hotel.id, "--database", other)
     assert json.loads(out)["assessments"][0]["answers"] == store.get_assessment(db, hotel.id).answers
+
+
+def test_an_export_bigger_than_the_answers_file_cap_still_imports(
+    db: store.Store, db_url: str, databases: Databases, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    hotel = new_assessment(db, "Hotel", answers=HOTEL_ANSWERS)
+    out = io.StringIO()
+    store.write_export(db, out)
+    data = json.loads(out.getvalue())
+    data["assessments"][0]["audit"][0]["detail"] = {"note": "x" * 3_000_000}  # bigger than the answers-file cap
+    exported = tmp_path / "big.json"
+    exported.write_text(json.dumps(data), encoding="utf-8")
+    code, out_text, err = run(capsys, "import", str(exported), "--database", databases.new_url())
+    assert code == 0, err
+    assert f"{hotel.id}: imported" in out_text
 
 
 def test_import_of_an_answers_file_needs_its_questionnaire(db_url: str, capsys: pytest.CaptureFixture[str]) -> None:
