@@ -12,15 +12,26 @@ from __future__ import annotations
 import streamlit as st
 
 from views.context import (
+    CHOICES_WITH_TRANSLATED_LABELS,
     LOCAL_ROLES,
     auth_configured,
     current_user,
     draft,
+    forget_widgets,
     open_assessment,
     sign_in_local,
     sign_in_oidc,
 )
 from views.i18n import LANGUAGE_NAMES, t
+
+
+def language_changed() -> None:
+    """Widgets show translated option labels: start them again from their values so the browser shows the new
+    labels (the values themselves do not change)."""
+    forget_widgets()
+    for key in CHOICES_WITH_TRANSLATED_LABELS:
+        if key in st.session_state:  # set again, so the browser is sent the value with its new label
+            st.session_state[key] = st.session_state[key]
 
 
 def language() -> None:
@@ -33,6 +44,7 @@ def language() -> None:
         format_func=LANGUAGE_NAMES.__getitem__,
         key="lang",
         required=True,
+        on_change=language_changed,
     )
 
 

@@ -78,11 +78,16 @@ def _full_wanted(q: Questionnaire, evaluation: Evaluation, d: Draft, section_ids
     return any(qid in own for qid in d.answers)
 
 
-def section_label(q: Questionnaire, evaluation: Evaluation, section_id: str, number: int) -> str:
+def section_label(q: Questionnaire, section_id: str, number: int) -> str:
     section = next(s for s in q.sections if s.id == section_id)
+    title = q.text(section.title, lang())
+    return title if title[:1].isdigit() else f"{number}. {title}"  # some questionnaires number their sections
+
+
+def section_state(q: Questionnaire, evaluation: Evaluation, section_id: str) -> str:
+    """Progress of one section in words (a caption: the option labels stay stable while answers change)."""
     _, required, done = section_progress(q, evaluation, section_id)
-    state = "✓" if required == done else f"{done}/{required}"
-    return f"{number}. {q.text(section.title, lang())} · {state}"
+    return f"✓ {t('assess.section_done')}" if required == done else t("assess.section_todo", done=done, n=required)
 
 
 def header(d: Draft, q: Questionnaire, evaluation: Evaluation) -> None:
@@ -136,12 +141,14 @@ def questions(q: Questionnaire, evaluation: Evaluation, d: Draft, editable: bool
         st.session_state[SECTION_KEY] = ids[0]
     stage_of = dict((sid, stage) for stage, sid in shown)
     number = {sid: i for i, sid in enumerate(ids, 1)}
-    nav, body = st.columns([1, 3], gap="medium")
+    nav, body = st.sidebar, st.container()
     with nav:
+        st.divider()
         st.radio(
             t("assess.sections"),
             ids,
-            format_func={sid: section_label(q, evaluation, sid, number[sid]) for sid in ids}.__getitem__,
+            format_func={sid: section_label(q, sid, number[sid]) for sid in ids}.__getitem__,
+            captions=[section_state(q, evaluation, sid) for sid in ids],
             key=SECTION_KEY,
         )
         if evaluation.dpia.verdict == "not_required" and len(stages(q)) > 1:

@@ -29,6 +29,19 @@ QUESTIONNAIRES_ENV = "DPIA_QUESTIONNAIRES"  # the same variable the store reads
 DRAFT = "draft"
 WIDGET_PREFIX = "q-"
 LOCAL_ROLES = ("author", "reviewer")
+# Choice widgets (besides the answer widgets) whose option labels change with the language.
+CHOICES_WITH_TRANSLATED_LABELS = (
+    "role",
+    "assess-section",
+    "home-pick-mine",
+    "home-pick-queue",
+    "archive-pick",
+    "review-approval-kind",
+    "override-target",
+    "override-field",
+    "override-value-level",
+    "override-value-severity",
+)
 
 
 # --- questionnaires and store --------------------------------------------------------------------------

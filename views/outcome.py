@@ -18,11 +18,12 @@ from views.answer_text import question_title
 from views.i18n import t
 from views.whatif import alternatives
 
-SEVERITY_MARK = {"critical": "🟥", "high": "🟧", "medium": "🟨", "low": "🟦", "info": "⬜"}
+# Colour always comes with the word it stands for (a badge or background around the word itself).
+SEVERITY_COLOUR = {"critical": "red", "high": "orange", "medium": "yellow", "low": "blue", "info": "gray"}
 VERDICT_BOX = {"required": st.error, "recommended": st.warning, "not_required": st.success}
 AI_ACT_BOX = {"prohibited": st.error, "high_risk": st.warning, "transparency": st.info, "none": st.success}
 WHATIF_OPEN = "whatif-open"
-LEVEL_MARK = {"high": "🟥", "medium": "🟧", "low": "🟩", None: "⬜"}
+LEVEL_COLOUR = {"high": "red", "medium": "orange", "low": "green"}
 
 
 def verdict_words(evaluation: Evaluation, lang: str) -> str:
@@ -54,7 +55,14 @@ def render_criteria(evaluation: Evaluation) -> None:
 
 
 def severity_words(severity: str, lang: str) -> str:
-    return f"{SEVERITY_MARK.get(severity, '')} {message(lang, f'severity.{severity}')}".strip()
+    return f":{SEVERITY_COLOUR.get(severity, 'gray')}-badge[{message(lang, f'severity.{severity}')}]"
+
+
+def level_words(level: str | None, lang: str, *, markdown: bool = True) -> str:
+    if level is None:
+        return t("not_answered")
+    words = message(lang, f"risk.{level}")
+    return f":{LEVEL_COLOUR[level]}-background[{words}]" if markdown else words
 
 
 def finding_text(finding: Finding) -> str:
@@ -174,7 +182,7 @@ def heat_map(q: Questionnaire, evaluation: Evaluation, phase: str, lang: str) ->
         for l_index, l_level in enumerate(likelihood.levels):
             level = matrix.cells[s_index][l_index]
             risks = where.get((s_level.value, l_level.value), [])
-            text = f"{LEVEL_MARK[level]} {message(lang, f'risk.{level}')}"
+            text = level_words(level, lang)
             if risks:
                 text += ": **" + ", ".join(risks) + "**"
             cells.append(text)
@@ -186,7 +194,7 @@ def risk_table(evaluation: Evaluation, lang: str) -> list[dict[str, str]]:
     """One row per risk with its level before and after measures, in words."""
 
     def level(value: str | None) -> str:
-        return f"{LEVEL_MARK[value]} {message(lang, f'risk.{value}')}" if value else t("not_answered")
+        return level_words(value, lang, markdown=False)
 
     return [
         {

@@ -226,9 +226,8 @@ def _read_only(q: Questionnaire, question: Any, answer: Any, lang: str) -> None:
 def _risk(q: Questionnaire, question: Any, answer: Any, lang: str) -> None:
     value = answer or {}
     st.markdown(f"**{label_of(q, question, lang)}**")
-    before, after = st.columns(2)
-    for column, phase in ((before, "before"), (after, "after")):
-        with column:
+    for phase in ("before", "after"):
+        with st.container(border=True):
             st.markdown(t(f"risk.{phase}"))
             for axis in ("likelihood", "severity"):
                 name = f"{axis}_{phase}"

@@ -76,10 +76,8 @@ def summary(q: Questionnaire, evaluation: Evaluation, d: Draft, overrides: list[
             st.warning(f"**{t('prior_consultation')}**  \n{evaluation.prior_consultation.reason}")
     if evaluation.risks:
         st.markdown(f"**{t('heatmap.title')}**")
-        before, after = st.columns(2, gap="large")
-        before.markdown(f"*{t('risk.before')}*")
+        before, after = st.tabs([t("risk.before"), t("risk.after")])
         before.markdown(heat_map(q, evaluation, "before", language))
-        after.markdown(f"*{t('risk.after')}*")
         after.markdown(heat_map(q, evaluation, "after", language))
         rows = risk_table(evaluation, language)
         for row, risk in zip(rows, evaluation.risks, strict=True):

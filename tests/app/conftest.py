@@ -156,7 +156,8 @@ def live_app(tmp_path: Path) -> Iterator[Callable[..., str]]:
         log = (tmp_path / f"server-{port}.log").open("wb")
         server = subprocess.Popen(
             [sys.executable, "-m", "streamlit", "run", str(APP), "--server.headless", "true",
-             "--server.port", str(port), "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false"],
+             "--server.port", str(port), "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false",
+             "--server.fileWatcherType", "none"],  # other tests write files in the tree meanwhile
             cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
         )  # fmt: skip
         servers.append(server)

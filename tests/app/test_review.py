@@ -49,7 +49,7 @@ def test_when_a_reviewer_reviews_the_hotel_then_it_is_approved_with_a_verifiable
     # the summary comes first: verdict, criteria, flags and the heat map before and after measures
     assert any(e.value.startswith("**DPIA required") for e in at.error)
     heat = "\n".join(m.value for m in at.markdown)
-    assert "Maximum" in heat and "high: **Illegitimate access**" in heat
+    assert "Maximum" in heat and "high]: **Illegitimate access**" in heat
     at.button(key="review-start").click().run()
     assert store.get_assessment(open_store_for(sample_env), aid).status == "in_review"
     # a comment with a verdict on one question
