@@ -42,13 +42,14 @@ SAMPLE = ROOT / "tests" / "fixtures" / "sample.yaml"
 SCRIPT = ROOT / "scripts" / "pg-throwaway.sh"
 
 
-def sample_version(version: str, threshold: int) -> Questionnaire:
-    """The sample questionnaire with R-MON-001's head-count threshold changed (a new version)."""
+def sample_version(version: str, threshold: int, data_severity: str = "medium") -> Questionnaire:
+    """The sample questionnaire with R-MON-001's head-count threshold and R-DATA-001's severity changed."""
     text_ = SAMPLE.read_text(encoding="utf-8")
     text_ = text_.replace('version: "1.0.0"', f'version: "{version}"', 1)
     text_ = text_.replace(
         "gte: {question: context.people, value: 1000}", f"gte: {{question: context.people, value: {threshold}}}"
     )
+    text_ = text_.replace("- id: R-DATA-001\n    severity: medium", f"- id: R-DATA-001\n    severity: {data_severity}")
     return load_text(text_, f"sample-{version}.yaml")
 
 
@@ -222,7 +223,9 @@ class Postgres:
 
 
 def run_backend(name: str, url: str, count: int, saves: int, rows: list[tuple[str, ...]]) -> None:
-    v1, v2, v3 = sample_version("1.0.0", 1000), sample_version("1.1.0", 10000), sample_version("1.2.0", 500)
+    v1 = sample_version("1.0.0", 1000)
+    v2 = sample_version("1.1.0", 10000, data_severity="high")  # changes about half of the outcomes
+    v3 = sample_version("1.2.0", 500)
     db = store.open_store(url, questionnaires={"sample": v1})
     try:
         seeded = seed(db, count, v1)
@@ -230,7 +233,9 @@ def run_backend(name: str, url: str, count: int, saves: int, rows: list[tuple[st
         timings = bench_autosave(db, saves)
         median, p95 = statistics.median(timings) * 1000, sorted(timings)[int(0.95 * len(timings))] * 1000
         target = "< 5 ms" if name == "SQLite" else ""
-        rows.append((name, f"autosave one answer ({saves} saves), median / p95", f"{median:.2f} / {p95:.2f} ms", target))
+        rows.append(
+            (name, f"autosave one answer ({saves} saves), median / p95", f"{median:.2f} / {p95:.2f} ms", target)
+        )
         result = bench_rescore(db, v2)
         stats = result["stats"]
         rows.append(
