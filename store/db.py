@@ -212,7 +212,7 @@ def current_revision(engine: Engine) -> str | None:
     """The migration the database is at (None for an empty database)."""
     from alembic.runtime.migration import MigrationContext
 
-    with engine.connect() as connection:
+    with engine.execution_options(**{_READ_ONLY: True}).connect() as connection:  # no write lock on SQLite
         return MigrationContext.configure(connection).get_current_revision()
 
 
