@@ -12,6 +12,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from store_helpers import (
     BACKENDS,
     HOTEL_ANSWERS,
@@ -266,3 +268,53 @@ def test_when_no_admin_exists_the_first_one_can_be_made(tmp_path: Path, question
 def test_an_author_without_the_role_cannot_create(db: store.Store) -> None:
     with pytest.raises(store.NotAllowedError, match="author role"):
         store.create_assessment(db, "sample", "X", "dora")
+
+
+# --- any sequence of attempts follows the table ------------------------------------------------------------
+
+STEP_ACTIONS = [a for a in ACTIONS if a != "approve"]  # approval renders a PDF: covered cell by cell above
+TRANSITIONS = {"submit", "withdraw", "start_review", "request_changes", "reject", "archive"}
+
+
+def allowed_steps(status: str) -> list[tuple[str, str]]:
+    return [(role, action) for role in ROLES for action in WORKFLOW[(status, role)] if action in STEP_ACTIONS]  # type: ignore[index]
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.data())
+def test_any_sequence_of_attempts_follows_the_table_and_audits_each_transition(
+    sqlite_db: store.Store, data: st.DataObject
+) -> None:
+    a = new_assessment(sqlite_db, answers=HOTEL_ANSWERS)
+    status, transitions = "draft", 0
+    any_step = st.tuples(st.sampled_from(ROLES), st.sampled_from(STEP_ACTIONS))
+    for _ in range(data.draw(st.integers(1, 12), label="steps")):
+        allowed = allowed_steps(status)
+        # mostly follow the table (to reach deep states), sometimes try anything
+        follow = allowed and data.draw(st.integers(0, 3), label="follow") < 3
+        role, action = data.draw(st.sampled_from(allowed) if follow else any_step, label="step")
+        current = store.get_assessment(sqlite_db, a.id)
+        params = dict(PARAMS.get(action, {}))
+        if action == "resolve_comment":
+            params["comment_id"] = add_comment_row(sqlite_db, a.id)
+        expected = WORKFLOW[(status, role)].get(action)  # type: ignore[index]
+        try:
+            store.perform(sqlite_db, a.id, action, ACTOR[role], current.version, **params)
+        except store.NotAllowedError:
+            assert expected is None, f"{role} {action} in {status} should be allowed"
+            continue
+        assert expected is not None, f"{role} {action} in {status} should be refused"
+        status = expected
+        transitions += action in TRANSITIONS
+        assert store.get_assessment(sqlite_db, a.id).status == status
+    audited = [e for e in store.audit_log(sqlite_db, a.id) if e.action in TRANSITIONS]
+    assert len(audited) == transitions
+    assert all(e.from_value != e.to_value for e in audited)
+
+
+@pytest.fixture
+def sqlite_db(tmp_path: Path, questionnaires: dict[str, Questionnaire]) -> Iterator[store.Store]:
+    opened = store.open_store(f"sqlite:///{tmp_path}/steps.sqlite", questionnaires=questionnaires)
+    add_users(opened)
+    yield opened
+    opened.close()
