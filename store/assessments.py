@@ -194,7 +194,11 @@ def ensure_user(
 
 
 def set_roles(store: Store, user_id: str, roles: Iterable[str], *, actor: str, name: str | None = None) -> None:
-    """Give ``user_id`` exactly these roles. Only an admin may do this, except to create the first admin."""
+    """Give ``user_id`` exactly these roles.
+
+    Only an admin may do this, except while no admin exists (to make the first one); the last admin
+    cannot lose the role, so the store never falls back to that open state.
+    """
     wanted = _check_roles(roles)
     with store.write() as session:
         any_admin = session.scalar(select(UserRole.user_id).where(UserRole.role == "admin").limit(1))
@@ -211,6 +215,15 @@ def set_roles(store: Store, user_id: str, roles: Iterable[str], *, actor: str, n
             before = _user_roles(session, user_id)
             if name is not None:
                 user.name = name
+        if "admin" in before and "admin" not in wanted:
+            others = select(UserRole.user_id).where(UserRole.role == "admin", UserRole.user_id != user_id)
+            if session.scalar(others.limit(1)) is None:
+                raise NotAllowedError(
+                    f"{user_id} is the last admin: make someone else admin first",
+                    status="-",
+                    roles=before,
+                    action="set_roles",
+                )
         for role in set(before) - set(wanted):
             session.delete(session.get(UserRole, (user_id, role)))
         session.add_all(UserRole(user_id=user_id, role=r) for r in wanted if r not in before)
@@ -238,8 +251,8 @@ def _user_roles(session: Session | Connection, user_id: str) -> tuple[str, ...]:
 
 
 def roles_on(session: Session | Connection, user_id: str, row: Any) -> tuple[str, ...]:
-    # ``row``: an ORM Assessment or a Core row with id, owner_id and status
-    """The user's roles that apply to this assessment: the author role only for its owner."""
+    """The user's roles that apply to this assessment (an ORM row or a Core row with ``owner_id``):
+    the author role counts only for the assessment's owner."""
     roles = _user_roles(session, user_id)
     return tuple(r for r in roles if r != "author" or row.owner_id == user_id)
 

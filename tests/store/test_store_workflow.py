@@ -248,6 +248,8 @@ def test_the_first_admin_can_be_created_by_anyone_then_only_admins_change_roles(
     assert store.user_roles(db, "alice") == ("author", "reviewer")
     store.set_roles(db, "alice", ["author"], actor="adam")
     assert store.user_roles(db, "alice") == ("author",)
+    with pytest.raises(store.NotAllowedError, match="last admin"):
+        store.set_roles(db, "adam", ["reviewer"], actor="adam")
     assert [(e.action, e.from_value, e.to_value) for e in store.audit_log(db)][-2:] == [
         ("set_roles", "author", "author,reviewer"),
         ("set_roles", "author,reviewer", "author"),
