@@ -478,6 +478,14 @@ def _time(text: str | None) -> dt.datetime | None:
     return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
 
 
+def _signed_at(text: str | None, default: dt.datetime) -> dt.datetime:
+    """When an imported PDF was signed (its sign-off date), or ``default`` when that date is unreadable."""
+    try:
+        return _time(text) or default
+    except ValueError:
+        return default
+
+
 def _ensure_owner(session: Session, user_id: str, name: str | None = None) -> None:
     if session.get(User, user_id) is None:
         session.add(User(id=user_id, name=name, created=now()))
@@ -672,7 +680,7 @@ def import_assessment(
                     outcome=outcome,
                     decision=review.decision or "approved",
                     approved_by=signer,
-                    approved_at=_time(review.sign_off.date) if review.sign_off else at,
+                    approved_at=_signed_at(review.sign_off.date if review.sign_off else None, at),
                     assessment_sha256=record_sha256 or canonical_sha256(assessment.to_data()),
                     pdf=pdf,
                     pdf_sha256=pdf_digest,
