@@ -22,12 +22,13 @@ from views.context import (
     sign_in_local,
     sign_in_oidc,
 )
-from views.i18n import LANGUAGE_NAMES, t
+from views.i18n import LANGUAGE_NAMES, start_run, t
 
 
 def language_changed() -> None:
     """Widgets show translated option labels: start them again from their values so the browser shows the new
     labels (the values themselves do not change)."""
+    start_run()
     forget_widgets()
     for key in CHOICES_WITH_TRANSLATED_LABELS:
         if key in st.session_state:  # set again, so the browser is sent the value with its new label
@@ -102,16 +103,22 @@ def deep_link() -> None:
 
 
 def main() -> None:
-    st.set_page_config(page_title="DPIA", page_icon="🛡️", layout="wide")
+    st.set_page_config(page_title="DPIA", page_icon=":material/shield:", layout="wide")
     language()
+    start_run()
     sign_in()
     deep_link()
     pages = [
-        st.Page("views/home.py", title=t("page.home"), icon="🏠", default=True),
-        st.Page("views/assess.py", title=t("page.assess"), icon="📝", url_path="assess"),
-        st.Page("views/review.py", title=t("page.review"), icon="🔎", url_path="review"),
-        st.Page("views/archive.py", title=t("page.archive"), icon="🗄️", url_path="archive"),
-        st.Page("views/questionnaires.py", title=t("page.questionnaires"), icon="📚", url_path="questionnaires"),
+        st.Page("views/home.py", title=t("page.home"), icon=":material/home:", default=True),
+        st.Page("views/assess.py", title=t("page.assess"), icon=":material/edit_note:", url_path="assess"),
+        st.Page("views/review.py", title=t("page.review"), icon=":material/rate_review:", url_path="review"),
+        st.Page("views/archive.py", title=t("page.archive"), icon=":material/inventory_2:", url_path="archive"),
+        st.Page(
+            "views/questionnaires.py",
+            title=t("page.questionnaires"),
+            icon=":material/menu_book:",
+            url_path="questionnaires",
+        ),
     ]
     st.navigation(pages).run()
 

@@ -52,7 +52,7 @@ def approved_versions() -> None:
         mime="application/pdf",
         key="archive-download",
         on_click="ignore",
-        icon="📄",
+        icon=":material/picture_as_pdf:",
     )
 
 

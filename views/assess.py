@@ -227,7 +227,10 @@ def _continue(d: Draft, questionnaire_id: str, user: User) -> None:
 
 def about(d: Draft, user: User, editable: bool) -> None:
     """Title, description and review date of the assessment (saved on change too)."""
-    with st.expander(t("assess.about")):
+    box = st.expander(t("assess.about"), key="about-open", on_change="rerun")
+    if not box.open:
+        return
+    with box:
         if not editable:
             st.markdown(d.metadata.get("description") or "")
             return
@@ -270,7 +273,7 @@ def render() -> None:
     if d is None:
         st.title(t("page.assess"))
         st.info(t("assess.none"))
-        st.page_link("views/home.py", label=t("page.home"), icon="🏠")
+        st.page_link("views/home.py", label=t("page.home"), icon=":material/home:")
         return
     q = d.questionnaire()
     if q is None:

@@ -42,6 +42,7 @@ def save(question_id: str, value: Any) -> None:
 
 
 def _apply(d: Draft, question_id: str, saved: store.Saved) -> None:
+    d.saved_this_run = True
     if saved.value is None:
         d.answers.pop(question_id, None)
     else:
@@ -76,9 +77,11 @@ def _after_conflict(d: Draft, question_id: str, previous: Any, conflict: store.C
 def pending_conflicts(d: Draft) -> list[store.ConflictView]:
     """This person's saves that lost a race on this assessment and wait for a choice."""
     user = current_user()
-    if user is None:
+    if user is None or not d.check_conflicts:
         return []
-    return [c for c in store.list_conflicts(the_store(), d.id) if c.author == user.id]
+    found = [c for c in store.list_conflicts(the_store(), d.id) if c.author == user.id]
+    d.check_conflicts = bool(found)  # asked again once resolved, or when the assessment changes
+    return found
 
 
 def resolve(conflict_id: int, keep_mine: bool) -> None:

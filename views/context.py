@@ -60,9 +60,19 @@ def _catalog(paths: tuple[str, ...]) -> Catalog:
     return load_catalog(list(paths))
 
 
+# A plain lookup in front of the resource caches: a page asks for them dozens of times a run, and each
+# st.cache_resource call hashes its arguments and checks the cache's state.
+_resources: dict[tuple[str, ...], Any] = {}
+
+
 def catalog() -> Catalog:
     """Every questionnaire that loads, and the full problem list of each one that does not."""
-    return _catalog(questionnaire_paths())
+    paths = questionnaire_paths()
+    key = ("catalog", *paths)
+    found = _resources.get(key)
+    if found is None:
+        found = _resources[key] = _catalog(paths)
+    return found  # type: ignore[no-any-return]
 
 
 def questionnaires() -> dict[str, Questionnaire]:
@@ -78,7 +88,12 @@ def _store(url: str, paths: tuple[str, ...]) -> store.Store:
 
 def the_store() -> store.Store:
     """The store for ``$DPIA_DATABASE_URL`` (default: the SQLite file data/dpia.sqlite)."""
-    return _store(store.database_url(), questionnaire_paths())
+    url, paths = store.database_url(), questionnaire_paths()
+    key = ("store", url, *paths)
+    found = _resources.get(key)
+    if found is None:
+        found = _resources[key] = _store(url, paths)
+    return found  # type: ignore[no-any-return]
 
 
 def stages(q: Questionnaire) -> list[tuple[str, list[str]]]:
@@ -218,6 +233,8 @@ class Draft:
     review_date: dt.date | None
     problems: list[str] = field(default_factory=list)
     notice: str | None = None
+    check_conflicts: bool = True  # look for saves of this person that lost a race (on open, after a conflict)
+    saved_this_run: bool = False  # the draft was just written by this session's own autosave
 
     @classmethod
     def of(cls, view: store.AssessmentView) -> Draft:
@@ -283,6 +300,9 @@ def sync_draft() -> Draft | None:
     d = draft()
     if d is None:
         return None
+    if d.saved_this_run:  # the autosave just read and wrote the stored version; others show on the next run
+        d.saved_this_run = False
+        return d
     try:
         view = store.get_assessment(the_store(), d.id)
     except store.NotFoundError:
@@ -290,9 +310,10 @@ def sync_draft() -> Draft | None:
         return None
     if view.version == d.version and view.status == d.status:
         return d
+    d.check_conflicts = True
     changed = {q for q in set(view.answers) | set(d.answers) if view.answers.get(q) != d.answers.get(q)}
     fresh = Draft.of(view)
-    fresh.problems, fresh.notice = d.problems, d.notice
+    fresh.problems, fresh.notice, fresh.check_conflicts = d.problems, d.notice, True
     st.session_state[DRAFT] = fresh
     forget_widgets_of(changed)
     return fresh

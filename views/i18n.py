@@ -6,6 +6,8 @@ same keys and that every key the pages use exists.
 
 from __future__ import annotations
 
+import threading
+
 import streamlit as st
 
 LANGUAGE_NAMES = {"en": "English", "fr": "Français"}
@@ -501,6 +503,16 @@ def words(lang: str, key: str, table: dict[str, dict[str, str]] = WORDS, **value
     return text.format(**values) if values else text
 
 
+_run = threading.local()  # each session's script runs in its own thread
+
+
+def start_run() -> str:
+    """Read the chosen language once at the start of a script run (``t`` is called hundreds of times a run)."""
+    _run.lang = st.session_state.get("lang") or "en"
+    return str(_run.lang)
+
+
 def t(key: str, **values: object) -> str:
     """``key`` in the language chosen in the sidebar."""
-    return words(st.session_state.get("lang") or "en", key, **values)
+    lang = getattr(_run, "lang", None) or st.session_state.get("lang") or "en"
+    return words(lang, key, **values)

@@ -22,7 +22,6 @@ from views.whatif import alternatives
 SEVERITY_COLOUR = {"critical": "red", "high": "orange", "medium": "yellow", "low": "blue", "info": "gray"}
 VERDICT_BOX = {"required": st.error, "recommended": st.warning, "not_required": st.success}
 AI_ACT_BOX = {"prohibited": st.error, "high_risk": st.warning, "transparency": st.info, "none": st.success}
-WHATIF_OPEN = "whatif-open"
 LEVEL_COLOUR = {"high": "red", "medium": "orange", "low": "green"}
 
 
@@ -87,26 +86,22 @@ def render_finding(
     lang: str,
     *,
     whatif: bool = True,
-    expanded: bool = False,
 ) -> None:
-    """One flag: title and severity in words; inside, why it fired, its sources, the less intrusive way."""
-    with st.expander(f"{finding.title} · {severity_words(finding.severity, lang)}", expanded=expanded):
-        st.markdown(finding_text(finding))
-        if whatif:
-            opened: set[str] = st.session_state.setdefault(WHATIF_OPEN, set())
-            if finding.rule_id in opened:
-                _render_whatif(q, evaluation, finding, answers, lang)
-            else:
-                # On demand: each candidate change is checked by re-running the engine, so this costs
-                # a few evaluations per flag; it stays open for this flag once asked for.
-                st.button(
-                    t("whatif.title"),
-                    key=f"whatif-{finding.rule_id}",
-                    on_click=opened.add,
-                    args=(finding.rule_id,),
-                    type="tertiary",
-                    icon="🔁",
-                )
+    """One flag: title and severity in words; opened, why it fired, its sources, the less intrusive way and
+    (on the Assess page) what would change the outcome.
+
+    The body is rendered only while the flag is open: a page with twenty flags stays light, and the
+    what-if, which re-runs the engine a few times, costs nothing until someone asks for it.
+    """
+    box = st.expander(
+        f"{finding.title} · {severity_words(finding.severity, lang)}", key=f"flag-{finding.rule_id}", on_change="rerun"
+    )
+    if not box.open:
+        return
+    box.markdown(finding_text(finding))
+    if whatif:
+        with box:
+            _render_whatif(q, evaluation, finding, answers, lang)
 
 
 def _render_whatif(

@@ -362,7 +362,7 @@ def pdf_button(q: Questionnaire, d: Draft, evaluation: Evaluation) -> None:
         mime="application/pdf",
         key="review-pdf",
         on_click="ignore",
-        icon="📄",
+        icon=":material/picture_as_pdf:",
     )
 
 
@@ -375,7 +375,7 @@ def render() -> None:
     if d is None:
         st.title(t("page.review"))
         st.info(t("review.none"))
-        st.page_link("views/home.py", label=t("page.home"), icon="🏠")
+        st.page_link("views/home.py", label=t("page.home"), icon=":material/home:")
         return
     q = d.questionnaire()
     if q is None:

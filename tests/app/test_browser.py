@@ -6,7 +6,9 @@ reason when /usr/bin/chromium is missing, unless DPIA_REQUIRE_BROWSER=1.
 
 from __future__ import annotations
 
+import os
 import re
+import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
@@ -73,10 +75,12 @@ def sign_in(page: Page, name: str, role: str) -> None:
 
 
 def shot(page: Page, name: str) -> None:
-    SHOTS.mkdir(parents=True, exist_ok=True)
+    """A picture of the page: into docs/screenshots/ with DPIA_SCREENSHOTS=1, else into the test's own folder."""
+    folder = SHOTS if os.environ.get("DPIA_SCREENSHOTS") == "1" else Path(tempfile.gettempdir()) / "dpia-screenshots"
+    folder.mkdir(parents=True, exist_ok=True)
     expect(page.get_by_test_id("stSkeleton")).to_have_count(0)
     page.wait_for_timeout(600)
-    page.screenshot(path=str(SHOTS / f"{name}.png"))
+    page.screenshot(path=str(folder / f"{name}.png"))
 
 
 def answer_hotel(page: Page) -> None:
@@ -250,7 +254,10 @@ def top(page: Page) -> None:
 
 
 def test_screenshots_of_every_page(live_app: Callable[..., str], page: Page, tmp_path: Path) -> None:
-    """docs/screenshots/: each page on the real questionnaires with the hotel example (also a smoke test)."""
+    """Each page on the real questionnaires with the hotel example (also a smoke test of every page in a browser).
+
+    ``DPIA_SCREENSHOTS=1 pytest tests/app/test_browser.py -k screenshots`` refreshes docs/screenshots/.
+    """
     base = live_app()
     hotel, _ = seeded_store(f"sqlite:///{tmp_path}/live.sqlite")
     page.set_viewport_size({"width": 1280, "height": 900})
@@ -268,8 +275,10 @@ def test_screenshots_of_every_page(live_app: Callable[..., str], page: Page, tmp
     section(page, "Technology")
     flag = page.get_by_text(re.compile(r"^People's emotions or moods are inferred"))
     flag.click()
-    page.get_by_role("button", name="What would change the outcome").first.click()
     idle(page)
+    expect(page.get_by_text("What would change the outcome")).to_be_visible()
+    flag.scroll_into_view_if_needed()
+    shot(page, "assess-flag")
     top(page)
     shot(page, "assess")
     page.get_by_test_id("stSidebar").get_by_text("Français", exact=True).click()
