@@ -6,7 +6,9 @@
 #   scripts/pg-throwaway.sh url [DIR]     prints the URL of a running cluster
 #   scripts/pg-throwaway.sh stop [DIR]    stops the cluster and removes DIR
 #
-# Without DIR, url and stop use the cluster last started without DIR (recorded in $TMPDIR/dpia-pg-throwaway.last).
+# Without DIR, url and stop use the cluster that the same calling process (e.g. the CI script) started without
+# DIR, else the one started last without DIR by anyone (records in $TMPDIR/dpia-pg-throwaway.last*). Pass DIR
+# (or use distinct callers) when several clusters run at once.
 # CI:
 #   export DPIA_TEST_POSTGRES_URL="$(scripts/pg-throwaway.sh start)"
 #   trap 'scripts/pg-throwaway.sh stop' EXIT
@@ -19,6 +21,17 @@ set -euo pipefail
 
 TMP="${TMPDIR:-/tmp}"
 LAST="$TMP/dpia-pg-throwaway.last"
+# The caller's own record first: several scripts (CI runs, agents) may use this at the same time, and a
+# `stop` without DIR must stop the cluster its own caller started, not the one someone else started last.
+# "Own" is the process group: a script's `$(... start)` and its `trap '... stop' EXIT` share it.
+process_group() {
+    local stat rest
+    stat=$(<"/proc/$$/stat") || return 1
+    rest=${stat##*) }
+    read -r _state _ppid pgrp _rest <<<"$rest"
+    echo "$pgrp"
+}
+OWN_LAST="$LAST.pgid-$(process_group || echo none)"
 DB="${DPIA_PG_DB:-dpia_test}"
 
 die() { echo "pg-throwaway: $*" >&2; exit 1; }
@@ -40,7 +53,9 @@ port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
 resolve_dir() {
     local dir="${1:-}"
-    if [[ -z "$dir" ]]; then
+    if [[ -z "$dir" && -f "$OWN_LAST" ]]; then
+        dir=$(cat "$OWN_LAST")
+    elif [[ -z "$dir" ]]; then
         [[ -f "$LAST" ]] || die "no cluster given and none started ($LAST is missing)"
         dir=$(cat "$LAST")
     fi
@@ -86,7 +101,10 @@ start() {
     echo "$url" >"$dir/url"
     # only a cluster started without DIR becomes "the last one" (what `stop` with no DIR stops): clusters
     # that tests start in their own DIR must not take CI's cluster's place
-    if [[ -z "${1:-}" ]]; then echo "$dir" >"$LAST"; fi
+    if [[ -z "${1:-}" ]]; then
+        echo "$dir" >"$LAST"
+        echo "$dir" >"$OWN_LAST"
+    fi
     echo "pg-throwaway: PostgreSQL running in $dir" >&2
     echo "$url"
 }
@@ -98,7 +116,9 @@ stop() {
     [[ -d "$dir/data" ]] || die "$dir holds no throwaway cluster"
     as_owner "$bin/pg_ctl" -D "$dir/data" -m immediate -w stop >/dev/null 2>&1 || true
     rm -rf "$dir"
-    if [[ -f "$LAST" && "$(cat "$LAST")" == "$dir" ]]; then rm -f "$LAST"; fi
+    for record in "$LAST" "$OWN_LAST"; do
+        if [[ -f "$record" && "$(cat "$record")" == "$dir" ]]; then rm -f "$record"; fi
+    done
     echo "pg-throwaway: stopped and removed $dir" >&2
 }
 
