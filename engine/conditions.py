@@ -720,20 +720,66 @@ def _compile_leaf(question: str, field: str | None, test: Callable[[Any], bool])
 
 def _compile_equals(cond: Any) -> ValueFn:
     a = cond.equals
-    expected = a.value
-    return _compile_leaf(a.question, a.field, lambda v: _same(v, expected))
+    if a.field is not None:
+        expected_any = a.value
+        return _compile_leaf(a.question, a.field, lambda v: _same(v, expected_any))
+    question, expected = a.question, a.value
+    if isinstance(expected, bool):
+        # the hot path: `x is True` needs no function call per answer
+        def value_bool(ctx: Context) -> int:
+            if question in ctx.hidden:
+                return _F
+            actual = ctx.answers.get(question)
+            if actual is None or actual == "" or actual == []:
+                return _U
+            return _T if actual is expected else _F
+
+        return value_bool
+
+    def value(ctx: Context) -> int:
+        if question in ctx.hidden:
+            return _F
+        actual = ctx.answers.get(question)
+        if actual is None or actual == "" or actual == []:
+            return _U
+        return _T if actual == expected and not isinstance(actual, bool) else _F
+
+    return value
 
 
 def _compile_in(cond: Any) -> ValueFn:
     a = cond.in_
     values = list(a.values)
+    if all(isinstance(v, str) for v in values):
+        question, allowed = a.question, frozenset(values)
+
+        def value(ctx: Context) -> int:
+            if question in ctx.hidden:
+                return _F
+            actual = ctx.answers.get(question)
+            if actual is None or actual == "" or actual == []:
+                return _U
+            return _T if isinstance(actual, str) and actual in allowed else _F
+
+        return value
     return _compile_leaf(a.question, None, lambda v: any(_same(v, x) for x in values))
 
 
 def _compile_contains(cond: Any) -> ValueFn:
     a = cond.contains
-    expected = a.value
-    return _compile_leaf(a.question, a.field, lambda v: expected in v if isinstance(v, list | str) else False)
+    question, expected = a.question, a.value
+    if a.field is not None:
+        return _compile_leaf(question, a.field, lambda v: expected in v if isinstance(v, list | str) else False)
+
+    def value(ctx: Context) -> int:
+        if question in ctx.hidden:
+            return _F
+        actual = ctx.answers.get(question)
+        if actual is None or actual == "" or actual == []:
+            return _U
+        return _T if isinstance(actual, list | str) and expected in actual else _F
+
+    return value
 
 
 def _compile_compare(op: str, test: Callable[[float, float], bool]) -> Callable[[Any], ValueFn]:
@@ -774,3 +820,90 @@ _COMPILERS: dict[type[Any], Callable[[Any], ValueFn]] = {
     Lt: _compile_compare("lt", lambda v, x: v < x),
     Lte: _compile_compare("lte", lambda v, x: v <= x),
 }
+
+
+def _compile_any_row(cond: Any) -> ValueFn:
+    a = cond.any_row
+    question = a.question
+    where = compile_condition(a.where)
+
+    def value(ctx: Context) -> int:
+        if question in ctx.hidden:
+            return _F
+        rows = ctx.answers.get(question)
+        if rows is None or rows == "" or rows == []:
+            return _U
+        result = _F
+        for row in rows:
+            v = where(Context(row if isinstance(row, dict) else {}, set(), ctx.kinds, ctx.derived))
+            if v == _T:
+                return _T
+            if v > result:
+                result = v
+        return result
+
+    return value
+
+
+def _compile_derived(read: Callable[[Derived], Tri]) -> ValueFn:
+    def value(ctx: Context) -> int:
+        return _VALUE_OF[read(ctx.derived)]
+
+    return value
+
+
+_VALUE_OF = {FALSE: _F, UNKNOWN: _U, TRUE: _T}
+
+
+def _criterion_value(name: str) -> Callable[[Derived], Tri]:
+    def read(d: Derived) -> Tri:
+        return TRUE if name in d.criteria_met else UNKNOWN if name in d.criteria_undecided else FALSE
+
+    return read
+
+
+def _table_value(table: str, key: str) -> Callable[[Derived], Tri]:
+    def read(d: Derived) -> Tri:
+        values: dict[str, Tri] = getattr(d, table)
+        if key == "any":
+            return _BY_VALUE[max((v.value for v in values.values()), default=0)]
+        return values.get(key, FALSE)
+
+    return read
+
+
+_COMPILERS[AnyRow] = _compile_any_row
+_COMPILERS[Criterion] = lambda c: _compile_derived(_criterion_value(c.criterion))
+_COMPILERS[FindingFired] = lambda c: _compile_derived(_table_value("findings", c.finding))
+_COMPILERS[Art35Point] = lambda c: _compile_derived(_table_value("art35_3", c.art35_3))
+_COMPILERS[NationalList] = lambda c: _compile_derived(_table_value("national_lists", c.national_list))
+_COMPILERS[Exemption] = lambda c: _compile_derived(lambda d: d.exemption)
+
+
+def derived_key_function(cond: Condition) -> Callable[[Derived], tuple[Any, ...]]:
+    """A function giving the derived values ``cond`` reads, as a hashable key.
+
+    Two evaluations with the same answers read and the same key explain a rule the
+    same way, so ``evaluate`` can reuse the explanation.
+    """
+    readers: list[Callable[[Derived], Any]] = []
+    for leaf in walk(cond):
+        if isinstance(leaf, CriteriaCount):
+            readers.append(lambda d: (len(d.criteria_met), len(d.criteria_undecided.keys() - d.criteria_met.keys())))
+        elif isinstance(leaf, Criterion):
+            readers.append(_criterion_value(leaf.criterion))
+        elif isinstance(leaf, FindingFired):
+            readers.append(_table_value("findings", leaf.finding))
+        elif isinstance(leaf, Art35Point):
+            readers.append(_table_value("art35_3", leaf.art35_3))
+        elif isinstance(leaf, NationalList):
+            readers.append(_table_value("national_lists", leaf.national_list))
+        elif isinstance(leaf, Exemption):
+            readers.append(lambda d: d.exemption)
+        elif isinstance(leaf, RiskLevel):
+            readers.append(lambda d: repr(sorted(d.risk_levels.items())))
+
+    def key(derived: Derived) -> tuple[Any, ...]:
+        return tuple(read(derived) for read in readers)
+
+    return key

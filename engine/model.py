@@ -354,15 +354,48 @@ class Questionnaire(Model):
         return out
 
     @cached_property
-    def compiled_rules(self) -> list[tuple[Rule, Any, tuple[str, ...], bool]]:
-        """(rule, compiled ``when``, questions it reads, whether it reads derived values), in dependency order."""
+    def compiled_rules(self) -> list[tuple[Rule, Any, tuple[str, ...], Any]]:
+        """(rule, compiled ``when``, questions it reads, key of the derived values it reads or None).
+
+        In dependency order.
+        """
         from engine.analysis import reads_derived
-        from engine.conditions import compile_condition, questions_named
+        from engine.conditions import compile_condition, derived_key_function, questions_named
 
         return [
-            (rule, compile_condition(rule.when), tuple(sorted(questions_named(rule.when))), reads_derived(rule.when))
+            (
+                rule,
+                compile_condition(rule.when),
+                tuple(sorted(questions_named(rule.when))),
+                derived_key_function(rule.when) if reads_derived(rule.when) else None,
+            )
             for rule in self.rule_order
         ]
+
+    @cached_property
+    def compiled_policy(self) -> list[tuple[VerdictEntry, Any]]:
+        """The DPIA verdict-policy entries with their compiled conditions, in order."""
+        from engine.conditions import compile_condition
+
+        entries = self.verdict_policy.dpia if self.verdict_policy else []
+        return [(entry, compile_condition(entry.when)) for entry in entries]
+
+    @cached_property
+    def required_plan(self) -> dict[str, tuple[bool, int, list[tuple[str, Any]]]]:
+        """Per question: (answer required, minimum rows, [(required row field, compiled show_if or None)])."""
+        from engine.conditions import compile_condition
+
+        plan: dict[str, tuple[bool, int, list[tuple[str, Any]]]] = {}
+        for qid, question in self.questions.items():
+            min_rows = getattr(question, "min_rows", 0)
+            fields = [
+                (sub.id, compile_condition(sub.show_if) if sub.show_if is not None else None)
+                for sub in getattr(question, "fields", [])
+                if sub.required
+            ]
+            if question.required or min_rows or fields:
+                plan[qid] = (question.required or min_rows > 0, min_rows, fields)
+        return plan
 
     @cached_property
     def render_cache(self) -> dict[tuple[Any, ...], Any]:

@@ -55,21 +55,24 @@ def evaluate(q: Questionnaire, answers: dict[str, Any], lang: str | None = None)
     writer = _Writer(q, lang)
     fired: list[tuple[Rule, Finding]] = []
     undecided: list[tuple[Rule, Undecided]] = []
-    for rule, when, reads, uses_derived in q.compiled_rules:
+    findings_so_far = derived.findings
+    false, true = Tri.FALSE, Tri.TRUE
+    for rule, when, reads, derived_key in q.compiled_rules:
         value = _BY_VALUE[when(ctx)]
-        record_rule(derived, rule.id, value, rule.evidence)
-        if value is Tri.FALSE:
+        if value is false:
+            findings_so_far[rule.id] = false
             continue
+        record_rule(derived, rule.id, value, rule.evidence)
         # Only rules that fire or stay undecided are explained. The explanation depends
         # on nothing but the answers the rule reads (and derived values, if it reads
         # them), so a rerun after one changed answer re-explains only what it touches.
-        key = (rule.id, value, lang, _answers_key(ctx, reads), _derived_key(derived) if uses_derived else None)
+        key = (rule.id, value, lang, _answers_key(ctx, reads), derived_key(derived) if derived_key else None)
         item: Any = writer.cache.get(key)
         if item is None:
             facts = check(rule.when, ctx).facts
-            item = writer.finding(rule, facts) if value is Tri.TRUE else writer.undecided(rule, facts)
+            item = writer.finding(rule, facts) if value is true else writer.undecided(rule, facts)
             writer.cache[key] = item
-        if value is Tri.TRUE:
+        if value is true:
             fired.append((rule, item))
         else:
             undecided.append((rule, item))
@@ -127,26 +130,27 @@ def _required_items(q: Questionnaire, visible: list[str], answers: dict[str, Any
     """
     required: list[str] = []
     missing: list[str] = []
+    plan = q.required_plan
     for qid in visible:
-        question = q.questions[qid]
+        entry = plan.get(qid)
+        if entry is None:
+            continue
+        needs_answer, min_rows, fields = entry
         value = answers.get(qid)
-        if question.required or getattr(question, "min_rows", 0):
+        if needs_answer:
             required.append(qid)
-            rows = len(value) if isinstance(value, list) else 0
-            if value is None or rows < getattr(question, "min_rows", 0):
+            if value is None or (isinstance(value, list) and len(value) < min_rows):
                 missing.append(qid)
-        if question.kind != "group" or not isinstance(value, list):
+        if not fields or not isinstance(value, list):
             continue
         for index, row in enumerate(value, start=1):
             row_ctx = Context(row, set(), q.kinds)
-            for sub in question.fields:
-                if not sub.required:
+            for field_id, shown in fields:
+                if shown is not None and shown(row_ctx) != _TRUE:
                     continue
-                if sub.show_if is not None and check(sub.show_if, row_ctx).value is not Tri.TRUE:
-                    continue
-                item = f"{qid}[{index}].{sub.id}"
+                item = f"{qid}[{index}].{field_id}"
                 required.append(item)
-                if row.get(sub.id) in (None, "", []):
+                if row.get(field_id) in (None, "", []):
                     missing.append(item)
     return required, missing
 
@@ -155,20 +159,20 @@ _HIDDEN = ("hidden",)
 _BY_VALUE = {0: Tri.FALSE, 1: Tri.UNKNOWN, 2: Tri.TRUE}
 
 
+_PLAIN = (str, bool, int, float, type(None))
+
+
 def _answers_key(ctx: Context, reads: tuple[str, ...]) -> tuple[Any, ...]:
-    return tuple(_HIDDEN if qid in ctx.hidden else repr(ctx.answers.get(qid)) for qid in reads)
-
-
-def _derived_key(derived: Derived) -> tuple[Any, ...]:
-    return (
-        tuple(sorted(derived.criteria_met)),
-        tuple(sorted(derived.criteria_undecided)),
-        tuple(sorted((k, v.value) for k, v in derived.findings.items())),
-        tuple(sorted((k, v.value) for k, v in derived.art35_3.items())),
-        tuple(sorted((k, v.value) for k, v in derived.national_lists.items())),
-        derived.exemption.value,
-        repr(sorted(derived.risk_levels.items())),
-    )
+    """The answers a rule reads, hashable: plain values as they are, lists and rows as text."""
+    hidden, answers = ctx.hidden, ctx.answers
+    key: list[Any] = []
+    for qid in reads:
+        if qid in hidden:
+            key.append(_HIDDEN)
+            continue
+        value = answers.get(qid)
+        key.append(value if type(value) in _PLAIN else repr(value))
+    return tuple(key)
 
 
 def _visibility(q: Questionnaire, answers: dict[str, Any]) -> tuple[dict[str, Any], set[str]]:
@@ -259,8 +263,8 @@ def _dpia(q: Questionnaire, ctx: Context, lang: str, fired: list[tuple[Rule, Any
     if policy is None:
         return DpiaOutcome(verdict="not_required", reason="", policy_entry=None, basis=basis, provisional=True)
     provisional = False
-    for entry in policy.dpia:
-        value = check(entry.when, ctx).value
+    for entry, when in q.compiled_policy:
+        value = _BY_VALUE[when(ctx)]
         if value is Tri.TRUE:
             return DpiaOutcome(
                 verdict=entry.verdict,
