@@ -334,8 +334,9 @@ def _merge(chain: list[_Parsed]) -> tuple[Questionnaire, Origins]:
                 merged[key][element.id] = element
     risk_matrix = next((p.model.risk_matrix for p in reversed(chain) if p.model.risk_matrix), None)
     policy = next((p.model.verdict_policy for p in reversed(chain) if p.model.verdict_policy), None)
-    model = top.model.model_copy(
-        update={
+    fields = {name: getattr(top.model, name) for name in Questionnaire.model_fields}
+    fields.update(
+        {
             "sections": sections,
             "rules": rules,
             "criteria": list(merged["criteria"].values()),
@@ -346,8 +347,9 @@ def _merge(chain: list[_Parsed]) -> tuple[Questionnaire, Origins]:
             "verdict_policy": policy,
         }
     )
-    # model_copy does not re-validate; rebuild so the result is an ordinary model
-    return Questionnaire.model_validate(model.model_dump(by_alias=True)), origins
+    # every part was validated when its own file was loaded; a fresh instance keeps no
+    # cached index of the including file alone
+    return Questionnaire.model_construct(**fields), origins
 
 
 # --- cross-checks ---------------------------------------------------------------------------
