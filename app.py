@@ -15,12 +15,10 @@ from views.context import (
     CHOICES_WITH_TRANSLATED_LABELS,
     LOCAL_ROLES,
     auth_configured,
-    current_user,
+    choose_user,
     draft,
     forget_widgets,
     open_assessment,
-    sign_in_local,
-    sign_in_oidc,
 )
 from views.i18n import LANGUAGE_NAMES, start_run, t
 
@@ -50,18 +48,19 @@ def language() -> None:
 
 
 def sign_in() -> None:
-    """Who is using the app; the store refuses what their role does not allow."""
+    """Who is using the app (the store refuses what their role does not allow).
+
+    Only the choice is recorded here; the store hears of it when a page first asks for the user, so the
+    sidebar and the page title are drawn before the database is touched.
+    """
     if auth_configured():
         if not st.user.get("is_logged_in", False):
-            st.session_state.pop("user", None)
+            choose_user(None)
             st.sidebar.button(t("signin.login"), on_click=st.login, type="primary")
             return
-        user = current_user()
-        if user is None or not user.oidc:
-            sign_in_oidc()
-        user = current_user()
-        assert user is not None
-        st.sidebar.markdown(t("signin.as", name=user.name, roles=", ".join(t(f"role.{r}") for r in user.roles)))
+        choose_user(("oidc",))
+        name = st.user.get("name") or st.user.get("email") or st.user.get("sub")
+        st.sidebar.markdown(t("signin.as", name=name))
         st.sidebar.button(t("signin.logout"), on_click=st.logout)
         return
     # Local mode: no authentication. The name and role live in the URL so a refresh keeps them: the name
@@ -76,18 +75,7 @@ def sign_in() -> None:
     if wanted != role:
         st.query_params["role"] = role
     name = (st.session_state.get("as") or "").strip()
-    user = current_user()
-    if not name:
-        st.session_state.pop("user", None)
-        return
-    if user is None or user.name != name or user.roles != (role,):
-        from views.context import attempt, show_error
-
-        _, error = attempt(lambda: sign_in_local(name, role))
-        if error is not None:
-            with st.sidebar:
-                show_error(error)
-            return
+    choose_user(("local", name, role) if name else None)
     st.sidebar.caption(t("signin.local"))
 
 

@@ -169,6 +169,8 @@ def browser_figures(assessments: int = 50) -> dict[str, float] | str:
             page.goto(f"{base}/?as=Ada")
             expect(page.get_by_role("heading", name="Privacy impact assessments")).to_be_visible(timeout=30_000)
             first = time.perf_counter() - start
+            expect(page.locator(".st-key-home-open-mine")).to_be_visible(timeout=30_000)
+            complete = time.perf_counter() - start
             start = time.perf_counter()
             for aid in ids:
                 page.goto(f"{base}/assess?as=Ada&assessment={aid}")
@@ -178,6 +180,7 @@ def browser_figures(assessments: int = 50) -> dict[str, float] | str:
         return {
             "server_up_s": up,
             "first_page_s": first,
+            "first_complete_s": complete,
             "open_assessment_s": per_open,
             "rss_idle_mb": rss_idle,
             "rss_after_mb": _rss_mb(server.pid),
@@ -200,7 +203,10 @@ def main() -> None:
         print(f"browser figures: {figures}")
         return
     print(f"server up (health ok) after {figures['server_up_s']:.2f} s")
-    print(f"first page ready in Chromium: {figures['first_page_s']:.2f} s after the server is up (target < 2 s)")
+    print(
+        f"first page in Chromium after the server is up: title and sidebar {figures['first_page_s']:.2f} s, "
+        f"complete with the list of 50 assessments {figures['first_complete_s']:.2f} s (target < 2 s)"
+    )
     print(f"opening one assessment by deep link: {figures['open_assessment_s']:.2f} s on average")
     print(
         f"server memory (VmRSS): {figures['rss_idle_mb']:.0f} MB idle, "

@@ -53,3 +53,18 @@ def question_title(q: Questionnaire, question_id: str, lang: str) -> str:
     if question is None:
         return question_id
     return q.text(question.short or question.text, lang)
+
+
+def markdown_table(rows: list[dict[str, object]]) -> str:
+    """Rows as a Markdown table (no pandas needed, unlike st.dataframe: a first page loads a second sooner)."""
+    if not rows:
+        return ""
+    header = list(rows[0])
+
+    def cell(value: object) -> str:
+        text = "" if value is None else str(value)
+        return text.replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ")
+
+    lines = ["| " + " | ".join(cell(h) for h in header) + " |", "|" + " --- |" * len(header)]
+    lines += ["| " + " | ".join(cell(row.get(h)) for h in header) + " |" for row in rows]
+    return "\n".join(lines)

@@ -6,6 +6,7 @@ import streamlit as st
 
 import store
 from engine.i18n import message
+from views.answer_text import markdown_table
 from views.context import attempt, current_user, lang, require_user, show_error, the_store
 from views.i18n import t
 
@@ -36,7 +37,7 @@ def approved_versions() -> None:
         }
         for v in found
     ]
-    st.dataframe(rows, hide_index=True, width="stretch")
+    st.markdown(markdown_table(rows))
     keys = [(v.assessment_id, v.revision) for v in found]
     names = {(v.assessment_id, v.revision): f"{v.title} · r{v.revision} · {v.approved_at:%Y-%m-%d}" for v in found}
     chosen = st.selectbox(t("archive.pick"), keys, format_func=names.__getitem__, key="archive-pick")
@@ -116,7 +117,7 @@ def rescore_report() -> None:
         }
         for c in changes
     ]
-    st.table(rows)
+    st.markdown(markdown_table(rows))
     may_write = user is not None and (user.is_reviewer or "admin" in user.roles)
     if may_write and st.button(t("archive.rescore_write"), key="archive-rescore-write"):
         assert user is not None

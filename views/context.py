@@ -11,18 +11,24 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import streamlit as st
 
-import store
 from engine.errors import DpiaError, ProblemsError
-from engine.loader import Catalog, load_catalog
-from engine.model import Questionnaire
 from views.i18n import t
+
+if TYPE_CHECKING:
+    import store
+    from engine.loader import Catalog
+    from engine.model import Questionnaire
+
+# The store (SQLAlchemy, Alembic) and the questionnaire models are imported where first needed, not when
+# the app starts: the sidebar and the page title are on screen while they load on a server's first run.
 
 ROOT = Path(__file__).resolve().parent.parent
 QUESTIONNAIRES_ENV = "DPIA_QUESTIONNAIRES"  # the same variable the store reads
@@ -56,23 +62,31 @@ def questionnaire_paths() -> tuple[str, ...]:
 
 
 @st.cache_resource(show_spinner=False)
-def _catalog(paths: tuple[str, ...]) -> Catalog:
+def _load_catalog(paths: tuple[str, ...]) -> Catalog:
+    from engine.loader import load_catalog
+
     return load_catalog(list(paths))
 
 
-# A plain lookup in front of the resource caches: a page asks for them dozens of times a run, and each
-# st.cache_resource call hashes its arguments and checks the cache's state.
+# A plain dict in front of the st.cache_resource loaders: a page asks for the questionnaires and the store
+# dozens of times a run, and each cache_resource call hashes its arguments and checks the cache's state.
 _resources: dict[tuple[str, ...], Any] = {}
+_resources_lock = threading.RLock()
+
+
+def _resource(key: tuple[str, ...], make: Callable[[], Any]) -> Any:
+    found = _resources.get(key)
+    if found is None:
+        with _resources_lock:
+            found = _resources.get(key)
+            if found is None:
+                found = _resources[key] = make()
+    return found
 
 
 def catalog() -> Catalog:
     """Every questionnaire that loads, and the full problem list of each one that does not."""
-    paths = questionnaire_paths()
-    key = ("catalog", *paths)
-    found = _resources.get(key)
-    if found is None:
-        found = _resources[key] = _catalog(paths)
-    return found  # type: ignore[no-any-return]
+    return catalog_for(questionnaire_paths())
 
 
 def questionnaires() -> dict[str, Questionnaire]:
@@ -80,20 +94,24 @@ def questionnaires() -> dict[str, Questionnaire]:
 
 
 @st.cache_resource(show_spinner=False)
-def _store(url: str, paths: tuple[str, ...]) -> store.Store:
+def _open_store(url: str, paths: tuple[str, ...]) -> store.Store:
     # The store scores against the questionnaires that load; a broken file is shown on the Questionnaires page
     # instead of making every save fail.
-    return store.open_store(url, questionnaires=_catalog(paths).questionnaires)
+    import store
+
+    return store.open_store(url, questionnaires=catalog_for(paths).questionnaires)
+
+
+def catalog_for(paths: tuple[str, ...]) -> Catalog:
+    return _resource(("catalog", *paths), lambda: _load_catalog(paths))  # type: ignore[no-any-return]
 
 
 def the_store() -> store.Store:
     """The store for ``$DPIA_DATABASE_URL`` (default: the SQLite file data/dpia.sqlite)."""
+    import store
+
     url, paths = store.database_url(), questionnaire_paths()
-    key = ("store", url, *paths)
-    found = _resources.get(key)
-    if found is None:
-        found = _resources[key] = _store(url, paths)
-    return found  # type: ignore[no-any-return]
+    return _resource(("store", url, *paths), lambda: _open_store(url, paths))
 
 
 def stages(q: Questionnaire) -> list[tuple[str, list[str]]]:
@@ -164,12 +182,44 @@ def slug(name: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", name.strip().lower()).strip("-")[:60]
 
 
+def choose_user(choice: tuple[str, ...] | None) -> None:
+    """Record who the sidebar says is using the app: ("local", name, role), ("oidc",) or None (nobody).
+
+    The store learns of it on the first :func:`current_user` call, after the page has started drawing.
+    """
+    if choice is None:
+        st.session_state.pop("user", None)
+        st.session_state.pop("user_choice", None)
+        return
+    st.session_state["user_choice"] = choice
+
+
 def current_user() -> User | None:
-    return st.session_state.get("user")
+    """The signed-in user, brought in line with the sidebar's choice (users and roles live in the store)."""
+    choice = st.session_state.get("user_choice")
+    user: User | None = st.session_state.get("user")
+    if choice is None:
+        return None
+    if choice[0] == "local":
+        _, name, role = choice
+        if user is not None and not user.oidc and user.name == name and user.roles == (role,):
+            return user
+        action = lambda: sign_in_local(name, role)  # noqa: E731
+    else:
+        if user is not None and user.oidc:
+            return user
+        action = sign_in_oidc
+    signed, error = attempt(action)
+    st.session_state["signin_problems"] = problem_lines(error) if error is not None else []
+    if error is not None:
+        st.session_state.pop("user", None)
+    return signed  # type: ignore[no-any-return]
 
 
 def sign_in_local(name: str, role: str) -> User:
     """Local mode (no OIDC): the display name and role the person picked; the store gets exactly that role."""
+    import store
+
     s = the_store()
     uid = slug(name) or "user"
     roles = store.user_roles(s, uid)
@@ -186,6 +236,8 @@ def sign_in_oidc() -> User:
     A first sign-in creates the user with the roles listed for them in ``st.secrets["dpia"]``
     (``reviewers = [...]``, ``admins = [...]``), author otherwise. Later changes go through ``dpia`` admin tools.
     """
+    import store
+
     info = st.user
     uid = str(info.get("email") or info.get("sub") or "user")
     name = str(info.get("name") or uid)
@@ -206,7 +258,11 @@ def require_user() -> User:
     """The signed-in user, or a prompt to sign in (and the page stops there)."""
     user = current_user()
     if user is None:
-        st.info(t("signin.needed"))
+        problems = st.session_state.get("signin_problems")
+        if problems:
+            st.error("\n".join(f"- {p}" for p in problems))
+        else:
+            st.info(t("signin.needed"))
         st.stop()
     return user
 
@@ -272,6 +328,8 @@ def forget_widgets() -> None:
 
 def open_assessment(aid: str) -> Draft | None:
     """Read the assessment from the store into a new draft (after a refresh, a deep link, or a choice)."""
+    import store
+
     try:
         view = store.get_assessment(the_store(), aid)
     except store.NotFoundError:
@@ -297,6 +355,8 @@ def sync_draft() -> Draft | None:
 
     Answers that changed in the store replace the widget values of those questions; nothing else moves.
     """
+    import store
+
     d = draft()
     if d is None:
         return None

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
 import streamlit as st
 
-import store
 from engine.i18n import message
+from views.answer_text import markdown_table
 from views.context import (
     attempt,
     current_user,
@@ -16,10 +17,14 @@ from views.context import (
     lang,
     open_assessment,
     questionnaires,
+    require_user,
     show_error,
     the_store,
 )
 from views.i18n import t
+
+if TYPE_CHECKING:
+    import store
 
 ASSESS_PAGE = "views/assess.py"
 REVIEW_PAGE = "views/review.py"
@@ -51,6 +56,8 @@ def _summary_rows(items: list[store.Summary], language: str) -> list[dict[str, o
 
 
 def my_assessments() -> None:
+    import store
+
     user = current_user()
     assert user is not None
     language = lang()
@@ -71,7 +78,7 @@ def _table_and_open(items: list[store.Summary], language: str, name: str, page: 
     if not items:
         st.caption(t("home.none"))
         return
-    st.dataframe(_summary_rows(items, language), hide_index=True, width="stretch")
+    st.markdown(markdown_table(_summary_rows(items, language)))
     by_id = {a.id: a for a in items}
     current = draft()
     ids = list(by_id)
@@ -88,6 +95,8 @@ def _table_and_open(items: list[store.Summary], language: str, name: str, page: 
 
 
 def new_assessment() -> None:
+    import store
+
     user = current_user()
     assert user is not None
     language = lang()
@@ -151,6 +160,8 @@ def _import(name: str, raw: bytes, owner: str) -> list[store.ImportResult]:
     import tempfile
     from pathlib import Path
 
+    import store
+
     suffix = Path(name).suffix or ".yaml"
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / f"upload{suffix}"
@@ -160,11 +171,8 @@ def _import(name: str, raw: bytes, owner: str) -> list[store.ImportResult]:
 
 
 def render() -> None:
-    st.title(t("home.title"))
-    user = current_user()
-    if user is None:
-        st.info(t("signin.needed"))
-        return
+    st.title(t("home.title"))  # first: the title is on screen while the store loads on a first run
+    user = require_user()
     missing = st.session_state.get("missing_assessment")
     if missing:
         st.warning(t("home.missing", id=missing))

@@ -18,7 +18,7 @@ from engine.evaluation import Evaluation
 from engine.i18n import message
 from engine.model import RISK_FIELDS, SEVERITY_ORDER, Questionnaire, RiskRating
 from engine.scoring import evaluate
-from views.answer_text import answer_text, question_title
+from views.answer_text import answer_text, markdown_table, question_title
 from views.context import (
     Draft,
     User,
@@ -83,7 +83,7 @@ def summary(q: Questionnaire, evaluation: Evaluation, d: Draft, overrides: list[
         for row, risk in zip(rows, evaluation.risks, strict=True):
             changed = [o for o in overrides if o.target == risk.question]
             row[t("review.override_col")] = "; ".join(_override_words(q, o, language) for o in changed)
-        st.table(rows)
+        st.markdown(markdown_table(rows))
     rule_overrides = [o for o in overrides if o.target in q.rules_by_id]
     if rule_overrides:
         st.markdown(f"**{t('review.rule_overrides')}**")
@@ -337,7 +337,7 @@ def diff(q: Questionnaire, d: Draft) -> None:
             for c in result.answers
         ]
         if rows:
-            st.table(rows)
+            st.markdown(markdown_table(rows))
         if result.outcome:
             st.markdown(f"**{t('review.diff_outcome')}**")
             st.markdown("\n".join(f"- {line}" for line in result.outcome))
