@@ -7,7 +7,6 @@ from typing import TYPE_CHECKING
 
 import streamlit as st
 
-from engine.i18n import message
 from views.answer_text import markdown_table
 from views.context import (
     attempt,
@@ -36,20 +35,19 @@ def _open(aid: str) -> None:
         st.query_params["assessment"] = aid
 
 
-def _summary_rows(items: list[store.Summary], language: str) -> list[dict[str, object]]:
+def _summary_rows(items: list[store.Summary]) -> list[dict[str, object]]:
+    def review_date(s: store.Summary) -> str:
+        if s.review_date is None:
+            return ""
+        return f"{s.review_date.isoformat()} ({t('home.overdue')})" if s.overdue else s.review_date.isoformat()
+
     return [
         {
             t("home.col.title"): s.title,
             t("home.col.status"): t(f"status.{s.status}"),
-            t("home.col.verdict"): message(language, f"verdict.{s.dpia_verdict}") if s.dpia_verdict else "",
-            t("home.col.ai_act"): message(language, f"ai_act.{s.ai_act_status}") if s.ai_act_status else "",
-            t("home.col.review_date"): (
-                f"{s.review_date.isoformat()} ({t('home.overdue')})"
-                if s.overdue and s.review_date
-                else (s.review_date.isoformat() if s.review_date else "")
-            ),
-            t("home.col.owner"): s.owner,
-            t("home.col.updated"): s.updated.strftime("%Y-%m-%d %H:%M"),
+            t("home.col.verdict"): t(f"dpia_short.{s.dpia_verdict}") if s.dpia_verdict else "",
+            t("home.col.ai_act"): t(f"ai_short.{s.ai_act_status}") if s.ai_act_status else "",
+            t("home.col.review_date"): review_date(s),
         }
         for s in items
     ]
@@ -78,7 +76,7 @@ def _table_and_open(items: list[store.Summary], language: str, name: str, page: 
     if not items:
         st.caption(t("home.none"))
         return
-    st.markdown(markdown_table(_summary_rows(items, language)))
+    st.markdown(markdown_table(_summary_rows(items)))
     by_id = {a.id: a for a in items}
     current = draft()
     ids = list(by_id)
