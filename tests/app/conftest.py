@@ -144,10 +144,10 @@ def free_port() -> int:
 @pytest.fixture
 def live_app(tmp_path: Path) -> Iterator[Callable[..., str]]:
     """Start ``streamlit run app.py`` on a free port with its own SQLite file; returns a starter of base URLs."""
+    chromium_or_skip()  # before pytest-playwright launches the browser for the `page` fixture
     servers: list[subprocess.Popen[bytes]] = []
 
     def start(questionnaires: Path | None = None) -> str:
-        chromium_or_skip()
         port = free_port()
         env = {**os.environ, "DPIA_DATABASE_URL": f"sqlite:///{tmp_path}/live.sqlite"}
         env.pop("DPIA_QUESTIONNAIRES", None)

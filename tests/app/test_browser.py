@@ -17,9 +17,15 @@ from playwright.sync_api import Locator, Page, expect
 
 import store
 from report import read_archive, verify_pdf
-from tests.app.conftest import ROOT, SAMPLE, open_store_for
+from tests.app.conftest import CHROMIUM, ROOT, SAMPLE, open_store_for
 
 pytestmark = pytest.mark.browser
+
+if not Path(CHROMIUM).exists() and os.environ.get("DPIA_REQUIRE_BROWSER") != "1":
+    pytest.skip(
+        f"{CHROMIUM} is missing: the browser tests need Debian's chromium (apt-get install chromium)",
+        allow_module_level=True,
+    )
 
 SHOTS = ROOT / "docs" / "screenshots"
 TIMEOUT = 30_000
