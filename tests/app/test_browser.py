@@ -33,9 +33,10 @@ expect.set_options(timeout=TIMEOUT)
 
 
 def idle(page: Page) -> None:
-    """Wait until the script run triggered by the last interaction has finished."""
-    page.wait_for_timeout(150)
-    expect(page.get_by_test_id("stStatusWidget")).to_have_count(0, timeout=TIMEOUT)
+    """Wait until the script run triggered by the last interaction has finished (the app root says so)."""
+    page.wait_for_timeout(100)
+    expect(page.locator('[data-testid="stApp"][data-test-script-state="notRunning"]')).to_have_count(1)
+    expect(page.get_by_test_id("stStatusWidget")).to_have_count(0)
 
 
 def key(page: Page, widget_key: str) -> Locator:
@@ -135,6 +136,7 @@ def test_hotel_journey_from_new_assessment_to_verified_pdf(
 
     # answer, and see the emotion-recognition flag with its reasons
     answer_hotel(page)
+    expect(page.get_by_text("100% of the required answers given")).to_be_visible()
     flag = page.get_by_text(re.compile(r"^Emotions are inferred from faces · .*critical"))
     expect(flag).to_be_visible()
     flag.click()
