@@ -126,6 +126,48 @@ def _rss_mb(pid: int) -> float:
     return float("nan")
 
 
+def _wait_healthy(base: str, server: subprocess.Popen[bytes]) -> float | None:
+    start = time.perf_counter()
+    while time.perf_counter() - start < 30:
+        with contextlib.suppress(OSError):
+            if urllib.request.urlopen(f"{base}/_stcore/health", timeout=1).read() == b"ok":
+                return time.perf_counter() - start
+        if server.poll() is not None:
+            return None
+        time.sleep(0.05)
+    return None
+
+
+def hello_world_first_page() -> float | None:
+    """The floor on this machine: the first page of a one-line Streamlit app, measured the same way."""
+    from playwright.sync_api import expect, sync_playwright
+
+    folder = Path(tempfile.mkdtemp(prefix="dpia-bench-hello-"))
+    (folder / "hello.py").write_text('import streamlit as st\nst.title("Hello")\n', encoding="utf-8")
+    port = _free_port()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", "hello.py", "--server.headless", "true", "--server.port", str(port),
+         "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false"],
+        cwd=folder, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    base = f"http://127.0.0.1:{port}"
+    try:
+        if _wait_healthy(base, server) is None:
+            return None
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+            page = browser.new_page()
+            start = time.perf_counter()
+            page.goto(base)
+            expect(page.get_by_role("heading", name="Hello")).to_be_visible(timeout=30_000)
+            took = time.perf_counter() - start
+            browser.close()
+        return took
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
 def browser_figures(assessments: int = 50) -> dict[str, float] | str:
     """First page ready after the server is up, and server memory after ``assessments`` were opened."""
     if not Path(CHROMIUM).exists():
@@ -178,6 +220,7 @@ def browser_figures(assessments: int = 50) -> dict[str, float] | str:
             per_open = (time.perf_counter() - start) / len(ids)
             browser.close()
         return {
+            "hello_first_page_s": hello_world_first_page() or float("nan"),
             "server_up_s": up,
             "first_page_s": first,
             "first_complete_s": complete,
@@ -203,6 +246,7 @@ def main() -> None:
         print(f"browser figures: {figures}")
         return
     print(f"server up (health ok) after {figures['server_up_s']:.2f} s")
+    print(f"floor: a one-line Streamlit app's first page in the same browser: {figures['hello_first_page_s']:.2f} s")
     print(
         f"first page in Chromium after the server is up: title and sidebar {figures['first_page_s']:.2f} s, "
         f"complete with the list of 50 assessments {figures['first_complete_s']:.2f} s (target < 2 s)"

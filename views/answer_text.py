@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from engine.i18n import message
-from engine.model import RISK_FIELDS, Questionnaire
 from views.i18n import t
+
+if TYPE_CHECKING:
+    from engine.model import Questionnaire
+
+RISK_FIELDS = ("likelihood_before", "severity_before", "likelihood_after", "severity_after")  # engine.model's
 
 
 def answer_text(q: Questionnaire, question: Any, value: Any, lang: str) -> str:

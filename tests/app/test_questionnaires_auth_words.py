@@ -94,3 +94,10 @@ def test_every_word_the_pages_use_exists() -> None:
         used |= set(re.findall(r"\bt\(\s*\"([a-z0-9_.]+)\"", path.read_text(encoding="utf-8")))
     assert used, "no t(...) call found"
     assert sorted(used - set(WORDS["en"])) == []
+
+
+def test_the_app_s_copy_of_the_risk_fields_matches_the_engine() -> None:
+    from engine.model import RISK_FIELDS
+    from views import answer_text
+
+    assert answer_text.RISK_FIELDS == RISK_FIELDS  # kept apart so the first page does not import the models
