@@ -156,3 +156,21 @@ def test_lint_sees_a_rule_comparing_before_and_after_of_one_risk_as_able_to_fire
     path.write_text(text, encoding="utf-8")
     main(["lint", str(path)])
     assert "R-REDUCED" not in capsys.readouterr().out
+
+
+def test_project_questionnaires_validate_and_lint_clean(capsys: pytest.CaptureFixture[str]) -> None:
+    """Every text translated, every option used or marked neutral, every rule able to fire."""
+    folder = str(ROOT / "questionnaires")
+    assert main(["validate", folder]) == EXIT_OK
+    assert main(["lint", folder]) == EXIT_OK, capsys.readouterr().out
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_hotel_example_scores_in_both_languages(lang: str, capsys: pytest.CaptureFixture[str]) -> None:
+    example = str(ROOT / "examples" / "hotel-emotion-cameras.yaml")
+    assert main(["score", example, "--format", "json", "--lang", lang]) == EXIT_OK
+    data = json.loads(capsys.readouterr().out)
+    assert data["lang"] == lang
+    assert data["dpia"]["verdict"] == "required" and data["ai_act"]["status"] == "high_risk"
+    titles = " ".join(f["title"] for f in data["findings"])
+    assert ("émotions" in titles) == (lang == "fr")
