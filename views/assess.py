@@ -90,6 +90,15 @@ def section_state(q: Questionnaire, evaluation: Evaluation, section_id: str) -> 
     return f"✓ {t('assess.section_done')}" if required == done else t("assess.section_todo", done=done, n=required)
 
 
+def share_link(assessment_id: str) -> str:
+    """This page's address with only the assessment in it (no name or role: each person picks their own)."""
+    url = st.context.url or ""
+    base = url.split("?", 1)[0].rstrip("/")
+    if base.endswith("/assess"):
+        base = base[: -len("/assess")]
+    return f"{base}/assess?assessment={assessment_id}" if base else f"assess?assessment={assessment_id}"
+
+
 def header(d: Draft, q: Questionnaire, evaluation: Evaluation) -> None:
     st.title(d.title)
     owner = d.metadata.get("owner") or d.owner
@@ -102,7 +111,7 @@ def header(d: Draft, q: Questionnaire, evaluation: Evaluation) -> None:
             revision=d.revision,
         )
     )
-    st.caption(t("assess.share", link=f"?assessment={d.id}"))
+    st.caption(t("assess.share", link=share_link(d.id)))
     st.progress(evaluation.completion / 100, text=t("assess.completion", pct=f"{evaluation.completion:g}"))
     if d.notice:
         st.info(d.notice)

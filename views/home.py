@@ -174,6 +174,9 @@ def render() -> None:
     missing = st.session_state.get("missing_assessment")
     if missing:
         st.warning(t("home.missing", id=missing))
+    current = draft()
+    if current is not None:  # e.g. after a shared link to the home page
+        st.page_link(ASSESS_PAGE, label=t("home.continue", title=current.title), icon=":material/arrow_forward:")
     left, right = st.columns([3, 2], gap="large")
     with left:
         my_assessments()

@@ -55,3 +55,13 @@ def test_when_the_language_is_french_then_the_pages_speak_french(sample_env: str
     assert at.title[0].value == "Analyses d'impact relatives à la protection des données"
     assert at.query_params["assessment"] == aid
     assert not at.exception
+
+
+def test_when_an_assessment_is_open_then_its_link_to_share_names_only_the_assessment(sample_env: str) -> None:
+    at = new_app()
+    aid = create_through_home(at, "Mood cameras")
+    assert any(c.value.endswith(f"`assess?assessment={aid}`") for c in at.caption)
+    shared = new_app(user="Bea", assessment=aid)  # someone else follows the link to the home page
+    shared.run()
+    assert [p.label for p in shared.get("page_link")] == ["Continue with “Mood cameras”"]
+    assert not shared.exception
