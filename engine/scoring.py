@@ -56,6 +56,7 @@ def evaluate(q: Questionnaire, answers: dict[str, Any], lang: str | None = None)
     fired: list[tuple[Rule, Finding]] = []
     undecided: list[tuple[Rule, Undecided]] = []
     findings_so_far = derived.findings
+    frozen: dict[str, Any] = {}
     false, true = Tri.FALSE, Tri.TRUE
     for rule, when, reads, derived_key in q.compiled_rules:
         value = _BY_VALUE[when(ctx)]
@@ -66,7 +67,7 @@ def evaluate(q: Questionnaire, answers: dict[str, Any], lang: str | None = None)
         # Only rules that fire or stay undecided are explained. The explanation depends
         # on nothing but the answers the rule reads (and derived values, if it reads
         # them), so a rerun after one changed answer re-explains only what it touches.
-        key = (rule.id, value, lang, _answers_key(ctx, reads), derived_key(derived) if derived_key else None)
+        key = (rule.id, value, lang, _answers_key(ctx, reads, frozen), derived_key(derived) if derived_key else None)
         item: Any = writer.cache.get(key)
         if item is None:
             facts = check(rule.when, ctx).facts
@@ -91,15 +92,7 @@ def evaluate(q: Questionnaire, answers: dict[str, Any], lang: str | None = None)
         answered_questions=answered,
         missing_required=missing,
         completion=completion,
-        criteria=[
-            CriterionResult(
-                id=c.id,
-                title=q.text(c.title, lang),
-                status=_status(c.id, derived.criteria_met, derived.criteria_undecided),
-                rules=derived.criteria_met.get(c.id) or derived.criteria_undecided.get(c.id, []),
-            )
-            for c in q.criteria
-        ],
+        criteria=[_criterion_result(q, c, derived, lang) for c in q.criteria],
         criteria_met=[c.id for c in q.criteria if c.id in derived.criteria_met],
         art35_3=[
             PointResult(
@@ -162,17 +155,27 @@ _BY_VALUE = {0: Tri.FALSE, 1: Tri.UNKNOWN, 2: Tri.TRUE}
 _PLAIN = (str, bool, int, float, type(None))
 
 
-def _answers_key(ctx: Context, reads: tuple[str, ...]) -> tuple[Any, ...]:
-    """The answers a rule reads, hashable: plain values as they are, lists and rows as text."""
-    hidden, answers = ctx.hidden, ctx.answers
+def _answers_key(ctx: Context, reads: tuple[str, ...], frozen: dict[str, Any]) -> tuple[Any, ...]:
+    """The answers a rule reads, hashable: plain values as they are, lists and rows as text.
+
+    ``frozen`` holds each question's key for this evaluation, so a long answer (the rows
+    of a data inventory) is turned into text once, however many rules read it.
+    """
     key: list[Any] = []
     for qid in reads:
-        if qid in hidden:
-            key.append(_HIDDEN)
-            continue
-        value = answers.get(qid)
-        key.append(value if type(value) in _PLAIN else repr(value))
+        item = frozen.get(qid, _MISSING_KEY)
+        if item is _MISSING_KEY:
+            if qid in ctx.hidden:
+                item = _HIDDEN
+            else:
+                value = ctx.answers.get(qid)
+                item = value if type(value) in _PLAIN else repr(value)
+            frozen[qid] = item
+        key.append(item)
     return tuple(key)
+
+
+_MISSING_KEY = object()
 
 
 def _visibility(q: Questionnaire, answers: dict[str, Any]) -> tuple[dict[str, Any], set[str]]:
@@ -192,6 +195,17 @@ def _visibility(q: Questionnaire, answers: dict[str, Any]) -> tuple[dict[str, An
 _TRUE = Tri.TRUE.value
 
 
+def _criterion_result(q: Questionnaire, criterion: Any, derived: Derived, lang: str) -> CriterionResult:
+    status = _status(criterion.id, derived.criteria_met, derived.criteria_undecided)
+    rules = derived.criteria_met.get(criterion.id) or derived.criteria_undecided.get(criterion.id, [])
+    key = ("criterion", criterion.id, lang, status, tuple(rules))
+    cached: CriterionResult | None = q.render_cache.get(key)
+    if cached is None:
+        cached = CriterionResult(id=criterion.id, title=q.text(criterion.title, lang), status=status, rules=rules)
+        q.render_cache[key] = cached
+    return cached
+
+
 def _status(key: str, met: dict[str, list[str]], undecided: dict[str, list[str]]) -> Any:
     return "met" if key in met else "undecided" if key in undecided else "not_met"
 
@@ -209,6 +223,12 @@ def _risks(
         if not isinstance(question, RiskRating) or qid in hidden:
             continue
         value = answers.get(qid) or {}
+        memo_key = ("risk", qid, lang, tuple(sorted(value.items())))
+        cached = q.render_cache.get(memo_key)
+        if cached is not None:
+            derived.risk_levels[qid] = {"before": cached.before.level, "after": cached.after.level}
+            out.append(cached)
+            continue
         phases = {}
         for phase in ("before", "after"):
             likelihood = value.get(f"likelihood_{phase}")
@@ -224,7 +244,9 @@ def _risks(
                 level=level,
             )
         derived.risk_levels[qid] = {"before": phases["before"].level, "after": phases["after"].level}
-        out.append(RiskResult(question=qid, title=_short(q, qid, lang), before=phases["before"], after=phases["after"]))
+        result = RiskResult(question=qid, title=_short(q, qid, lang), before=phases["before"], after=phases["after"])
+        q.render_cache[memo_key] = result
+        out.append(result)
     return out
 
 
