@@ -17,19 +17,11 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from benchmarks.timing import timed  # noqa: E402
 from engine.answers import load_answers  # noqa: E402
 from engine.loader import load_catalog  # noqa: E402
 from engine.model import Questionnaire  # noqa: E402
 from engine.scoring import evaluate  # noqa: E402
-
-
-def timed(fn: Any, repeat: int) -> list[float]:
-    out = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        fn()
-        out.append(time.perf_counter() - start)
-    return out
 
 
 def full_answers(q: Questionnaire) -> dict[str, Any]:

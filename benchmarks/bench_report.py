@@ -20,6 +20,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from benchmarks.timing import cpu_timed, timed  # noqa: E402
 from engine.answers import Assessment, check_answers, load_answers  # noqa: E402
 from engine.loader import load_catalog, load_questionnaire, load_text  # noqa: E402
 from engine.model import Questionnaire  # noqa: E402
@@ -107,26 +108,6 @@ def big(sections: int, per_section: int) -> tuple[Questionnaire, Assessment]:
     clean, problems = check_answers(q, answers)
     assert not problems
     return q, Assessment(questionnaire=q.id, metadata={"feature": "Benchmark feature", "owner": "Bench"}, answers=clean)
-
-
-def timed(fn: Any, repeat: int) -> list[float]:
-    """Wall-clock seconds of each call."""
-    out = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        fn()
-        out.append(time.perf_counter() - start)
-    return out
-
-
-def cpu_timed(fn: Any, repeat: int) -> list[float]:
-    """CPU seconds of each call: steadier than wall time when the machine is shared."""
-    out = []
-    for _ in range(repeat):
-        start = time.process_time()
-        fn()
-        out.append(time.process_time() - start)
-    return out
 
 
 def pages(pdf: bytes) -> int:

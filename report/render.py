@@ -513,16 +513,7 @@ class _Story:
         f.append(Spacer(1, 10 * mm))
         rows = [[Paragraph(self.m(x.label, "bold"), self.st["label"]), self.p(x.value, "small")] for x in c.fields]
         table = Table(rows, colWidths=[45 * mm, FRAME_W - 45 * mm], hAlign="LEFT")
-        table.setStyle(
-            _style(
-                [
-                    ("VALIGN", (0, 0), (-1, -1), "TOP"),
-                    ("LINEBELOW", (0, 0), (-1, -1), 0.4, RULE),
-                    ("TOPPADDING", (0, 0), (-1, -1), 3),
-                    ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
-                ]
-            )
-        )
+        table.setStyle(_FIELD_TABLE_STYLE)
         f.append(table)
 
     def banner(self) -> Table:
@@ -977,16 +968,7 @@ class _Story:
             fonts += "; " + ", ".join(extra)
         rows.append([self.p(w["appendix.fonts"], "label", "bold"), self.p(fonts, "small")])
         table = Table(rows, colWidths=[52 * mm, FRAME_W - 52 * mm], hAlign="LEFT")
-        table.setStyle(
-            _style(
-                [
-                    ("VALIGN", (0, 0), (-1, -1), "TOP"),
-                    ("LINEBELOW", (0, 0), (-1, -1), 0.4, RULE),
-                    ("TOPPADDING", (0, 0), (-1, -1), 3),
-                    ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
-                ]
-            )
-        )
+        table.setStyle(_FIELD_TABLE_STYLE)
         f.append(table)
         if self.ts.unprintable:  # paragraphs, not a table cell: the list may run over several pages
             f.append(Paragraph(self.m(w["appendix.characters"], "bold"), self.st["h3"]))
@@ -1123,3 +1105,14 @@ def render_story(report: Report) -> bytes:
     )
     doc.build(flowables)
     return buf.getvalue()
+
+
+# label/value tables of the cover and the appendix: top-aligned, a rule under each row
+_FIELD_TABLE_STYLE = _style(
+    [
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("LINEBELOW", (0, 0), (-1, -1), 0.4, RULE),
+        ("TOPPADDING", (0, 0), (-1, -1), 3),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
+    ]
+)
