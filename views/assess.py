@@ -24,12 +24,12 @@ from views.context import (
     fuller_questionnaire,
     lang,
     open_assessment,
+    open_draft_or_explain,
     problem_lines,
     questionnaires,
     require_user,
     show_error,
     stages,
-    sync_draft,
     the_store,
 )
 from views.i18n import t
@@ -278,11 +278,8 @@ def _save_meta() -> None:
 
 def render() -> None:
     user = require_user()
-    d = sync_draft()
+    d = open_draft_or_explain("page.assess", "assess.none")
     if d is None:
-        st.title(t("page.assess"))
-        st.info(t("assess.none"))
-        st.page_link("views/home.py", label=t("page.home"), icon=":material/home:")
         return
     q = d.questionnaire()
     if q is None:

@@ -435,3 +435,13 @@ def go(page: str) -> None:
     if d is not None:
         params["assessment"] = d.id
     st.switch_page(page, query_params=params)
+
+
+def open_draft_or_explain(page: str, none_key: str) -> Draft | None:
+    """The open assessment, or None after telling the user none is open and linking Home."""
+    draft = sync_draft()
+    if draft is None:
+        st.title(t(page))
+        st.info(t(none_key))
+        st.page_link("views/home.py", label=t("page.home"), icon=":material/home:")
+    return draft

@@ -25,9 +25,9 @@ from views.context import (
     attempt,
     lang,
     open_assessment,
+    open_draft_or_explain,
     require_user,
     show_error,
-    sync_draft,
     the_store,
 )
 from views.i18n import t
@@ -371,11 +371,8 @@ def pdf_button(q: Questionnaire, d: Draft, evaluation: Evaluation) -> None:
 
 def render() -> None:
     user = require_user()
-    d = sync_draft()
+    d = open_draft_or_explain("page.review", "review.none")
     if d is None:
-        st.title(t("page.review"))
-        st.info(t("review.none"))
-        st.page_link("views/home.py", label=t("page.home"), icon=":material/home:")
         return
     q = d.questionnaire()
     if q is None:
