@@ -23,6 +23,7 @@ finding's "fired because" trace.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from dataclasses import field as dc_field
 from enum import Enum
@@ -314,10 +315,15 @@ class Tri(Enum):
     def __invert__(self) -> Tri:
         return _INVERT[self]
 
+    # Members are singletons compared by identity: the identity hash is right, and it is
+    # computed in C (Enum's own hashes the name in Python, on the scorer's hot path).
+    __hash__ = object.__hash__
+
 
 TRUE, FALSE, UNKNOWN = Tri.TRUE, Tri.FALSE, Tri.UNKNOWN
 _INVERT = {FALSE: TRUE, TRUE: FALSE, UNKNOWN: UNKNOWN}
 _BY_VALUE = {0: FALSE, 1: UNKNOWN, 2: TRUE}
+_VALUE_OF = {FALSE: 0, UNKNOWN: 1, TRUE: 2}  # faster than ``Tri.value`` (an enum property)
 
 
 class Fact(NamedTuple):
@@ -342,8 +348,13 @@ class Outcome(NamedTuple):
     facts: tuple[Fact, ...]
 
 
+NO_HIDDEN: frozenset[str] = frozenset()  # a group row: its fields are never hidden as questions
+
+
 class Context:
     """What a condition can read: visible answers and derived values so far.
+
+    ``hidden`` may be any set-like container (``NO_HIDDEN`` for a group's row).
 
     Args:
         answers: Answers by question id, already restricted to visible questions.
@@ -351,10 +362,12 @@ class Context:
         kinds: Question kind by id (``yes_no``, ``multi_choice``, ...).
     """
 
+    __slots__ = ("answers", "derived", "hidden", "kinds")
+
     def __init__(
         self,
         answers: dict[str, Any],
-        hidden: set[str],
+        hidden: AbstractSet[str],
         kinds: dict[str, str],
         derived: Derived | None = None,
     ) -> None:
@@ -383,7 +396,7 @@ class Derived:
 
 def _merge_tri(values: dict[str, Tri], key: str, value: Tri) -> None:
     old = values.get(key, FALSE)
-    values[key] = _BY_VALUE[max(old.value, value.value)]
+    values[key] = _BY_VALUE[max(_VALUE_OF[old], _VALUE_OF[value])]
 
 
 def record_rule(derived: Derived, rule_id: str, value: Tri, evidences: RuleEvidence) -> None:
@@ -399,7 +412,7 @@ def record_rule(derived: Derived, rule_id: str, value: Tri, evidences: RuleEvide
     for item in evidences.national_lists:
         _merge_tri(derived.national_lists, item, value)
     if evidences.exemption:
-        derived.exemption = _BY_VALUE[max(derived.exemption.value, value.value)]
+        derived.exemption = _BY_VALUE[max(_VALUE_OF[derived.exemption], _VALUE_OF[value])]
 
 
 @dataclass(frozen=True)
@@ -493,7 +506,7 @@ def _in(cond: Any, ctx: Context) -> Outcome:
 def _contains(cond: Any, ctx: Context) -> Outcome:
     a = cond.contains
     return _leaf(
-        "contains", a.question, a.value, a.field, ctx, lambda v: a.value in v if isinstance(v, list | str) else False
+        "contains", a.question, a.value, a.field, ctx, lambda v: a.value in v if isinstance(v, (list, str)) else False
     )
 
 
@@ -530,7 +543,7 @@ def _any_row(cond: Any, ctx: Context) -> Outcome:
         return Outcome(UNKNOWN, (Fact("any_row", a.question, None, None, UNKNOWN),))
     outcomes = []
     for index, row in enumerate(rows):
-        row_ctx = Context(row if isinstance(row, dict) else {}, set(), ctx.kinds, ctx.derived)
+        row_ctx = Context(row if isinstance(row, dict) else {}, NO_HIDDEN, ctx.kinds, ctx.derived)
         outcome = check(a.where, row_ctx)
         facts = tuple(
             Fact(f.op, f"{a.question}.{f.subject}", f.expected, f.actual, f.result, f.negated, f.field, index + 1)
@@ -542,8 +555,19 @@ def _any_row(cond: Any, ctx: Context) -> Outcome:
 
 def _criteria_count(cond: Any, ctx: Context) -> Outcome:
     a = cond.criteria_count
-    met = len(ctx.derived.criteria_met)
-    possible = met + len(set(ctx.derived.criteria_undecided) - set(ctx.derived.criteria_met))
+    met, value = _count_value(a, ctx.derived)
+    expected = a.model_dump(exclude_none=True)
+    return Outcome(value, (Fact("criteria_count", "criteria", expected, met, value),))
+
+
+def _count_value(a: Any, derived: Derived) -> tuple[int, Tri]:
+    """The number of criteria met, and whether it meets ``a``'s bounds.
+
+    The count can still grow from the criteria met up to those met or undecided, as
+    answers arrive: the value is UNKNOWN when the bounds hold for part of that range.
+    """
+    met = len(derived.criteria_met)
+    possible = met + sum(1 for c in derived.criteria_undecided if c not in derived.criteria_met)
 
     def ok(n: int) -> bool:
         return (
@@ -554,11 +578,8 @@ def _criteria_count(cond: Any, ctx: Context) -> Outcome:
             and (a.equals is None or n == a.equals)
         )
 
-    # the count can still grow from `met` up to `possible` as answers arrive
     results = {ok(n) for n in range(met, possible + 1)}
-    value = TRUE if results == {True} else FALSE if results == {False} else UNKNOWN
-    expected = a.model_dump(exclude_none=True)
-    return Outcome(value, (Fact("criteria_count", "criteria", expected, met, value),))
+    return met, TRUE if results == {True} else FALSE if results == {False} else UNKNOWN
 
 
 def _criterion(cond: Any, ctx: Context) -> Outcome:
@@ -662,7 +683,13 @@ def _compile_generic(cond: Any) -> ValueFn:
 
 
 def _compile_all(cond: Any) -> ValueFn:
-    parts = [compile_condition(c) for c in cond.all]
+    return compile_all([compile_condition(c) for c in cond.all])
+
+
+def compile_all(parts: list[ValueFn]) -> ValueFn:
+    """The value of all ``parts`` together (Kleene AND)."""
+    if len(parts) == 1:
+        return parts[0]
 
     def value(ctx: Context) -> int:
         result = _T
@@ -769,7 +796,7 @@ def _compile_contains(cond: Any) -> ValueFn:
     a = cond.contains
     question, expected = a.question, a.value
     if a.field is not None:
-        return _compile_leaf(question, a.field, lambda v: expected in v if isinstance(v, list | str) else False)
+        return _compile_leaf(question, a.field, lambda v: expected in v if isinstance(v, (list, str)) else False)
 
     def value(ctx: Context) -> int:
         if question in ctx.hidden:
@@ -777,7 +804,7 @@ def _compile_contains(cond: Any) -> ValueFn:
         actual = ctx.answers.get(question)
         if actual is None or actual == "" or actual == []:
             return _U
-        return _T if isinstance(actual, list | str) and expected in actual else _F
+        return _T if isinstance(actual, (list, str)) and expected in actual else _F
 
     return value
 
@@ -835,7 +862,7 @@ def _compile_any_row(cond: Any) -> ValueFn:
             return _U
         result = _F
         for row in rows:
-            v = where(Context(row if isinstance(row, dict) else {}, set(), ctx.kinds, ctx.derived))
+            v = where(Context(row if isinstance(row, dict) else {}, NO_HIDDEN, ctx.kinds, ctx.derived))
             if v == _T:
                 return _T
             if v > result:
@@ -852,7 +879,35 @@ def _compile_derived(read: Callable[[Derived], Tri]) -> ValueFn:
     return value
 
 
-_VALUE_OF = {FALSE: _F, UNKNOWN: _U, TRUE: _T}
+def _compile_criteria_count(cond: Any) -> ValueFn:
+    bounds = cond.criteria_count
+
+    def value(ctx: Context) -> int:
+        return _VALUE_OF[_count_value(bounds, ctx.derived)[1]]
+
+    return value
+
+
+def _compile_risk_level(cond: Any) -> ValueFn:
+    a = cond.risk_level
+    question, phase, threshold = a.question, a.phase, RISK_ORDER[a.at_least]
+
+    def value(ctx: Context) -> int:
+        # as ``_risk_level``: TRUE if one rating reaches the threshold, else UNKNOWN if one
+        # (not hidden) is unrated, else FALSE
+        levels = ctx.derived.risk_levels
+        result = _F
+        for name in [question] if question else levels:
+            if name in ctx.hidden:
+                continue
+            level = levels.get(name, {}).get(phase)
+            if level is None:
+                result = _U
+            elif RISK_ORDER[level] >= threshold:
+                return _T
+        return result
+
+    return value
 
 
 def _criterion_value(name: str) -> Callable[[Derived], Tri]:
@@ -866,13 +921,15 @@ def _table_value(table: str, key: str) -> Callable[[Derived], Tri]:
     def read(d: Derived) -> Tri:
         values: dict[str, Tri] = getattr(d, table)
         if key == "any":
-            return _BY_VALUE[max((v.value for v in values.values()), default=0)]
+            return _BY_VALUE[max((_VALUE_OF[v] for v in values.values()), default=0)]
         return values.get(key, FALSE)
 
     return read
 
 
 _COMPILERS[AnyRow] = _compile_any_row
+_COMPILERS[CriteriaCount] = _compile_criteria_count
+_COMPILERS[RiskLevel] = _compile_risk_level
 _COMPILERS[Criterion] = lambda c: _compile_derived(_criterion_value(c.criterion))
 _COMPILERS[FindingFired] = lambda c: _compile_derived(_table_value("findings", c.finding))
 _COMPILERS[Art35Point] = lambda c: _compile_derived(_table_value("art35_3", c.art35_3))

@@ -343,34 +343,43 @@ class Questionnaire(Model):
         return [self.rules_by_id[r] for r in topological(self.rules_by_id, rule_deps(self))[0]]
 
     @cached_property
-    def compiled_visibility(self) -> list[tuple[str, list[Any]]]:
-        """(question id, compiled show_if conditions of its section and itself), in visibility order."""
-        from engine.conditions import compile_condition
+    def compiled_visibility(self) -> list[tuple[str, Any]]:
+        """(question id, compiled show_if of its section and itself or None), in visibility order."""
+        from engine.conditions import compile_all, compile_condition
 
         out = []
         for qid in self.question_order:
             conditions = [self.section_of[qid].show_if, self.questions[qid].show_if]
-            out.append((qid, [compile_condition(c) for c in conditions if c is not None]))
+            compiled = [compile_condition(c) for c in conditions if c is not None]
+            out.append((qid, compile_all(compiled) if compiled else None))
         return out
 
     @cached_property
-    def compiled_rules(self) -> list[tuple[Rule, Any, tuple[str, ...], Any]]:
-        """(rule, compiled ``when``, questions it reads, key of the derived values it reads or None).
+    def compiled_rules(self) -> list[tuple[Rule, Any, Any, Any, RuleEvidence | None]]:
+        """Per rule, in dependency order: (rule, compiled ``when``, key of the answers it reads,
+        key of the derived values it reads or None, what it evidences or None).
 
-        In dependency order.
+        The answers key takes a mapping of question id to a hashable form of its answer.
         """
+        from operator import itemgetter
+
         from engine.analysis import reads_derived
         from engine.conditions import compile_condition, derived_key_function, questions_named
 
-        return [
-            (
-                rule,
-                compile_condition(rule.when),
-                tuple(sorted(questions_named(rule.when))),
-                derived_key_function(rule.when) if reads_derived(rule.when) else None,
+        out = []
+        for rule in self.rule_order:
+            reads = tuple(sorted(questions_named(rule.when)))
+            evidence = rule.evidence
+            out.append(
+                (
+                    rule,
+                    compile_condition(rule.when),
+                    itemgetter(*reads) if reads else _no_answers,
+                    derived_key_function(rule.when) if reads_derived(rule.when) else None,
+                    None if evidence == RuleEvidence() else evidence,
+                )
             )
-            for rule in self.rule_order
-        ]
+        return out
 
     @cached_property
     def compiled_policy(self) -> list[tuple[VerdictEntry, Any]]:
@@ -405,3 +414,8 @@ class Questionnaire(Model):
     def text(self, value: LocalText | None, lang: str) -> str:
         """Localise ``value`` with this questionnaire's first language as fallback."""
         return localize(value, lang, self.languages[0])
+
+
+def _no_answers(frozen: Any) -> tuple[()]:
+    """The answers key of a rule that reads no answers."""
+    return ()

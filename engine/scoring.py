@@ -18,9 +18,9 @@ The steps, each driven by the questionnaire's data:
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, NamedTuple
 
-from engine.conditions import RISK_ORDER, Context, Derived, Fact, Tri, check, record_rule
+from engine.conditions import NO_HIDDEN, RISK_ORDER, Context, Derived, Fact, Tri, check, record_rule
 from engine.evaluation import (
     AiActOutcome,
     CriterionResult,
@@ -53,26 +53,30 @@ def evaluate(q: Questionnaire, answers: dict[str, Any], lang: str | None = None)
     ctx = Context(visible_answers, hidden, q.kinds, derived)
 
     writer = _Writer(q, lang)
+    cache = writer.cache
     fired: list[tuple[Rule, Finding]] = []
     undecided: list[tuple[Rule, Undecided]] = []
     findings_so_far = derived.findings
-    frozen: dict[str, Any] = {}
+    frozen = _AnswerKeys(visible_answers, hidden)
     false, true = Tri.FALSE, Tri.TRUE
-    for rule, when, reads, derived_key in q.compiled_rules:
+    for rule, when, answers_key, derived_key, evidence in q.compiled_rules:
         value = _BY_VALUE[when(ctx)]
         if value is false:
             findings_so_far[rule.id] = false
             continue
-        record_rule(derived, rule.id, value, rule.evidence)
+        if evidence is None:
+            findings_so_far[rule.id] = value
+        else:
+            record_rule(derived, rule.id, value, evidence)
         # Only rules that fire or stay undecided are explained. The explanation depends
         # on nothing but the answers the rule reads (and derived values, if it reads
         # them), so a rerun after one changed answer re-explains only what it touches.
-        key = (rule.id, value, lang, _answers_key(ctx, reads, frozen), derived_key(derived) if derived_key else None)
-        item: Any = writer.cache.get(key)
+        key = (rule.id, value, lang, answers_key(frozen), derived_key(derived) if derived_key else None)
+        item: Any = cache.get(key)
         if item is None:
             facts = check(rule.when, ctx).facts
             item = writer.finding(rule, facts) if value is true else writer.undecided(rule, facts)
-            writer.cache[key] = item
+            cache[key] = item
         if value is true:
             fired.append((rule, item))
         else:
@@ -80,10 +84,9 @@ def evaluate(q: Questionnaire, answers: dict[str, Any], lang: str | None = None)
 
     visible = [qid for qid in q.questions if qid not in hidden]
     answered = [qid for qid in visible if qid in visible_answers]
-    required, missing = _required_items(q, visible, visible_answers)
-    completion = 100.0 if not required else round(100.0 * (len(required) - len(missing)) / len(required), 1)
+    required, missing = _required_items(q, hidden, visible_answers)
 
-    findings = sorted((f for _, f in fired), key=lambda f: (-SEVERITY_ORDER[f.severity], f.rule_id))
+    summary = _summary(q, lang, derived, fired, undecided)
     return Evaluation(
         questionnaire_id=q.id,
         questionnaire_version=q.version,
@@ -91,7 +94,117 @@ def evaluate(q: Questionnaire, answers: dict[str, Any], lang: str | None = None)
         visible_questions=visible,
         answered_questions=answered,
         missing_required=missing,
-        completion=completion,
+        completion=_completion(required, missing),
+        criteria=summary.criteria,
+        criteria_met=summary.criteria_met,
+        art35_3=summary.art35_3,
+        art35_3_met=summary.art35_3_met,
+        national_lists_met=summary.national_lists_met,
+        dpia=_dpia(q, ctx, lang, summary.basis),
+        ai_act=summary.ai_act,
+        findings=[fired[i][1] for i in summary.order],
+        undecided=[u for _, u in undecided],
+        risks=risks,
+        prior_consultation=_prior_consultation(q, risks, lang),
+    )
+
+
+OUTCOME_KEYS = ("dpia", "provisional", "ai_act", "findings", "criteria_met", "art35_3_met", "prior_consultation")
+
+
+def outcome_of(evaluation: Evaluation) -> dict[str, Any]:
+    """The parts of an evaluation that make its outcome, as plain JSON data.
+
+    ``findings`` maps each fired rule to its severity, so a changed severity is an outcome change.
+    ``completion`` and ``questionnaire_version`` are kept for display; :data:`OUTCOME_KEYS` are
+    what a re-score compares.
+    """
+    return {
+        "dpia": evaluation.dpia.verdict,
+        "provisional": evaluation.dpia.provisional,
+        "ai_act": evaluation.ai_act.status,
+        "findings": {f.rule_id: f.severity for f in sorted(evaluation.findings, key=lambda f: f.rule_id)},
+        "criteria_met": sorted(evaluation.criteria_met),
+        "art35_3_met": sorted(evaluation.art35_3_met),
+        "prior_consultation": evaluation.prior_consultation.indicated,
+        "completion": evaluation.completion,
+        "questionnaire_version": evaluation.questionnaire_version,
+    }
+
+
+def outcome(q: Questionnaire, answers: dict[str, Any]) -> dict[str, Any]:
+    """``outcome_of(evaluate(q, answers))`` without the explanations: for re-scoring many.
+
+    The same steps as :func:`evaluate`; no finding is worded and no trace is built.
+    """
+    lang = q.languages[0]
+    visible_answers, hidden = _visibility(q, answers)
+    derived = Derived()
+    risks = _risks(q, visible_answers, hidden, derived, lang)
+    ctx = Context(visible_answers, hidden, q.kinds, derived)
+    fired: list[Rule] = []
+    undecided: list[Rule] = []
+    for rule, when, _, _, evidence in q.compiled_rules:
+        value = _BY_VALUE[when(ctx)]
+        if evidence is None or value is Tri.FALSE:
+            derived.findings[rule.id] = value
+        else:
+            record_rule(derived, rule.id, value, evidence)
+        if value is Tri.TRUE:
+            fired.append(rule)
+        elif value is Tri.UNKNOWN:
+            undecided.append(rule)
+    required, missing = _required_items(q, hidden, visible_answers)
+    return {
+        "dpia": (dpia := _dpia(q, ctx, lang, [])).verdict,
+        "provisional": dpia.provisional,
+        "ai_act": _ai_act(q, lang, fired, undecided).status,
+        "findings": {r.id: r.severity for r in sorted(fired, key=lambda r: r.id)},
+        "criteria_met": sorted(derived.criteria_met),
+        "art35_3_met": sorted(k for k, v in derived.art35_3.items() if v is Tri.TRUE),
+        "prior_consultation": _prior_consultation(q, risks, lang).indicated,
+        "completion": _completion(required, missing),
+        "questionnaire_version": q.version,
+    }
+
+
+def _completion(required: list[str], missing: list[str]) -> float:
+    return 100.0 if not required else round(100.0 * (len(required) - len(missing)) / len(required), 1)
+
+
+class _Summary(NamedTuple):
+    """What follows from which rules fired and which are undecided, and nothing else."""
+
+    criteria: list[CriterionResult]
+    criteria_met: list[str]
+    art35_3: list[PointResult]
+    art35_3_met: list[str]
+    national_lists_met: list[str]
+    basis: list[str]
+    ai_act: AiActOutcome
+    order: list[int]  # positions of the fired rules, most severe first
+
+
+def _summary(
+    q: Questionnaire,
+    lang: str,
+    derived: Derived,
+    fired: list[tuple[Rule, Finding]],
+    undecided: list[tuple[Rule, Undecided]],
+) -> _Summary:
+    """The criteria, Art. 35(3) points, list items, AI Act status and findings order.
+
+    The derived values are folded from the rules that fired or stayed undecided, in rule
+    order, so these two lists of rule ids determine the summary: it is memoised on them
+    (the Evaluation copies the lists it is given, so sharing them is safe).
+    """
+    key = ("summary", lang, tuple(r.id for r, _ in fired), tuple(r.id for r, _ in undecided))
+    cached: _Summary | None = q.render_cache.get(key)
+    if cached is not None:
+        return cached
+    rules = [r for r, _ in fired]
+    national = sorted({item.key for rule in rules for item in rule.national_lists})
+    cached = _Summary(
         criteria=[_criterion_result(q, c, derived, lang) for c in q.criteria],
         criteria_met=[c.id for c in q.criteria if c.id in derived.criteria_met],
         art35_3=[
@@ -104,17 +217,16 @@ def evaluate(q: Questionnaire, answers: dict[str, Any], lang: str | None = None)
             for p in q.art35_3
         ],
         art35_3_met=sorted(k for k, v in derived.art35_3.items() if v is Tri.TRUE),
-        national_lists_met=sorted({item.key for rule, _ in fired for item in rule.national_lists}),
-        dpia=_dpia(q, ctx, lang, fired),
-        ai_act=_ai_act(q, lang, fired, undecided),
-        findings=findings,
-        undecided=[u for _, u in undecided],
-        risks=risks,
-        prior_consultation=_prior_consultation(q, risks, lang),
+        national_lists_met=national,
+        basis=_basis(derived, rules, national),
+        ai_act=_ai_act(q, lang, rules, [r for r, _ in undecided]),
+        order=sorted(range(len(rules)), key=lambda i: (-SEVERITY_ORDER[rules[i].severity], rules[i].id)),
     )
+    q.render_cache[key] = cached
+    return cached
 
 
-def _required_items(q: Questionnaire, visible: list[str], answers: dict[str, Any]) -> tuple[list[str], list[str]]:
+def _required_items(q: Questionnaire, hidden: set[str], answers: dict[str, Any]) -> tuple[list[str], list[str]]:
     """What must be answered, and what of it is not: questions, group rows and required row fields.
 
     A group counts as missing while it has fewer rows than ``min_rows``; in each row, a
@@ -123,12 +235,9 @@ def _required_items(q: Questionnaire, visible: list[str], answers: dict[str, Any
     """
     required: list[str] = []
     missing: list[str] = []
-    plan = q.required_plan
-    for qid in visible:
-        entry = plan.get(qid)
-        if entry is None:
+    for qid, (needs_answer, min_rows, fields) in q.required_plan.items():  # in question order
+        if qid in hidden:
             continue
-        needs_answer, min_rows, fields = entry
         value = answers.get(qid)
         if needs_answer:
             required.append(qid)
@@ -137,7 +246,7 @@ def _required_items(q: Questionnaire, visible: list[str], answers: dict[str, Any
         if not fields or not isinstance(value, list):
             continue
         for index, row in enumerate(value, start=1):
-            row_ctx = Context(row, set(), q.kinds)
+            row_ctx = Context(row, NO_HIDDEN, q.kinds, _NO_DERIVED)
             for field_id, shown in fields:
                 if shown is not None and shown(row_ctx) != _TRUE:
                     continue
@@ -149,41 +258,46 @@ def _required_items(q: Questionnaire, visible: list[str], answers: dict[str, Any
 
 
 _HIDDEN = ("hidden",)
+_NO_DERIVED = Derived()  # a row's show_if reads the row only (checked at load)
 _BY_VALUE = {0: Tri.FALSE, 1: Tri.UNKNOWN, 2: Tri.TRUE}
 
 
 _PLAIN = (str, bool, int, float, type(None))
 
 
-def _answers_key(ctx: Context, reads: tuple[str, ...], frozen: dict[str, Any]) -> tuple[Any, ...]:
-    """The answers a rule reads, hashable: plain values as they are, lists and rows as text.
+class _AnswerKeys(dict[str, Any]):
+    """Each question's answer in a hashable form, for the explanation memo's keys.
 
-    ``frozen`` holds each question's key for this evaluation, so a long answer (the rows
-    of a data inventory) is turned into text once, however many rules read it.
+    Plain values are their own key; a list or rows (a data inventory) becomes its text,
+    once per evaluation however many rules read it; a hidden question is ``("hidden",)``.
     """
-    key: list[Any] = []
-    for qid in reads:
-        item = frozen.get(qid, _MISSING_KEY)
-        if item is _MISSING_KEY:
-            if qid in ctx.hidden:
-                item = _HIDDEN
+
+    def __init__(self, answers: dict[str, Any], hidden: set[str]) -> None:
+        super().__init__()
+        self.answers = answers
+        self.hidden = hidden
+
+    def __missing__(self, qid: str) -> Any:
+        if qid in self.hidden:
+            item: Any = _HIDDEN
+        else:
+            value = self.answers.get(qid)
+            if type(value) in _PLAIN:
+                item = value
+            elif type(value) is list and all(type(v) is str for v in value):
+                item = tuple(value)  # a multiple choice
             else:
-                value = ctx.answers.get(qid)
-                item = value if type(value) in _PLAIN else repr(value)
-            frozen[qid] = item
-        key.append(item)
-    return tuple(key)
-
-
-_MISSING_KEY = object()
+                item = repr(value)
+        self[qid] = item
+        return item
 
 
 def _visibility(q: Questionnaire, answers: dict[str, Any]) -> tuple[dict[str, Any], set[str]]:
     visible: dict[str, Any] = {}
     hidden: set[str] = set()
     ctx = Context(visible, hidden, q.kinds)
-    for qid, conditions in q.compiled_visibility:
-        if any(cond(ctx) != _TRUE for cond in conditions):
+    for qid, shown in q.compiled_visibility:
+        if shown is not None and shown(ctx) != _TRUE:
             hidden.add(qid)
             continue
         value = answers.get(qid)
@@ -279,9 +393,8 @@ def _prior_consultation(q: Questionnaire, risks: list[RiskResult], lang: str) ->
     return PriorConsultation(indicated=indicated, reason=reason, risks=high)
 
 
-def _dpia(q: Questionnaire, ctx: Context, lang: str, fired: list[tuple[Rule, Any]]) -> DpiaOutcome:
+def _dpia(q: Questionnaire, ctx: Context, lang: str, basis: list[str]) -> DpiaOutcome:
     policy = q.verdict_policy
-    basis = _basis(ctx.derived, fired)
     if policy is None:
         return DpiaOutcome(verdict="not_required", reason="", policy_entry=None, basis=basis, provisional=True)
     provisional = False
@@ -306,23 +419,18 @@ def _dpia(q: Questionnaire, ctx: Context, lang: str, fired: list[tuple[Rule, Any
     )
 
 
-def _basis(derived: Derived, fired: list[tuple[Rule, Any]]) -> list[str]:
+def _basis(derived: Derived, fired: list[Rule], national_lists: list[str]) -> list[str]:
     """What the verdict rests on: Art. 35(3) points, list items, criteria, exemptions."""
     basis = [f"art35_3:{p}" for p, v in sorted(derived.art35_3.items()) if v is Tri.TRUE]
-    basis += sorted({f"national_list:{item.key}" for rule, _ in fired for item in rule.national_lists})
+    basis += [f"national_list:{key}" for key in national_lists]
     basis += [f"criterion:{c}" for c in derived.criteria_met]
-    basis += [f"exemption:{rule.id}" for rule, _ in fired if rule.exemption]
+    basis += [f"exemption:{rule.id}" for rule in fired if rule.exemption]
     return basis
 
 
-def _ai_act(
-    q: Questionnaire,
-    lang: str,
-    fired: list[tuple[Rule, Any]],
-    undecided: list[tuple[Rule, Any]],
-) -> AiActOutcome:
-    statuses = [(rule, rule.ai_act) for rule, _ in fired if rule.ai_act and rule.ai_act != "none"]
-    pending = [rule for rule, _ in undecided if rule.ai_act and rule.ai_act != "none"]
+def _ai_act(q: Questionnaire, lang: str, fired: list[Rule], undecided: list[Rule]) -> AiActOutcome:
+    statuses = [(rule, rule.ai_act) for rule in fired if rule.ai_act and rule.ai_act != "none"]
+    pending = [rule for rule in undecided if rule.ai_act and rule.ai_act != "none"]
     if not statuses:
         reason = q.text(q.verdict_policy.ai_act_none_reason, lang) if q.verdict_policy else ""
         return AiActOutcome(status="none", reason=reason, rules=[], references=[], provisional=bool(pending))
@@ -346,6 +454,14 @@ def _short(q: Questionnaire, qid: str, lang: str) -> str:
     return q.text(question.short or question.text, lang)
 
 
+_RESULT_WORDS: dict[Tri, Any] = {Tri.TRUE: "true", Tri.FALSE: "false", Tri.UNKNOWN: "unknown"}
+
+
+def _frozen(value: Any) -> Any:
+    """``value`` if it can be part of a memo key as it is, else its text."""
+    return value if type(value) in _PLAIN else repr(value)
+
+
 _SYMBOLS = {"gt": ">", "gte": "≥", "lt": "<", "lte": "≤", "equals": "="}
 
 
@@ -361,21 +477,25 @@ class _Writer:
             self.cache.clear()
 
     def finding(self, rule: Rule, facts: tuple[Fact, ...]) -> Finding:
-        t = self.q.text
-        return Finding(
-            rule_id=rule.id,
-            severity=rule.severity,
-            title=t(rule.title, self.lang),
-            explanation=t(rule.explanation, self.lang),
-            recommendation=t(rule.recommendation, self.lang) if rule.recommendation else None,
-            references=[t(r, self.lang) for r in rule.references],
-            criteria=list(rule.criteria),
-            art35_3=list(rule.art35_3),
-            national_lists=[item.key for item in rule.national_lists],
-            ai_act=rule.ai_act,
-            exemption=rule.exemption,
-            trace=self.trace(facts),
-        )
+        key = ("finding-static", rule.id, self.lang)
+        static: dict[str, Any] | None = self.cache.get(key)
+        if static is None:
+            t = self.q.text
+            static = {
+                "rule_id": rule.id,
+                "severity": rule.severity,
+                "title": t(rule.title, self.lang),
+                "explanation": t(rule.explanation, self.lang),
+                "recommendation": t(rule.recommendation, self.lang) if rule.recommendation else None,
+                "references": [t(r, self.lang) for r in rule.references],
+                "criteria": list(rule.criteria),
+                "art35_3": list(rule.art35_3),
+                "national_lists": [item.key for item in rule.national_lists],
+                "ai_act": rule.ai_act,
+                "exemption": rule.exemption,
+            }
+            self.cache[key] = static
+        return Finding(**static, trace=self.trace(facts))
 
     def undecided(self, rule: Rule, facts: tuple[Fact, ...]) -> Undecided:
         missing = sorted(
@@ -390,26 +510,43 @@ class _Writer:
         )
 
     def trace(self, facts: tuple[Fact, ...]) -> list[TraceItem]:
+        """One trace item per distinct fact; each is memoised, since the same answer
+        (``data_sensitive`` contains ``health``) explains many rules and many assessments."""
         items = []
         seen: set[tuple[Any, ...]] = set()
+        cache = self.cache
+        lang = self.lang
         for f in facts:
-            key = (f.op, f.subject, repr(f.expected), f.negated, f.field, f.row)
+            key = (
+                "fact",
+                lang,
+                f.op,
+                f.subject,
+                _frozen(f.expected),
+                _frozen(f.actual),
+                f.result,
+                f.negated,
+                f.field,
+                f.row,
+            )
             if key in seen:
                 continue
             seen.add(key)
-            items.append(
-                TraceItem(
+            item = cache.get(key)
+            if item is None:
+                item = TraceItem(
                     question=f.subject,
                     op=f.op,
                     expected=f.expected,
                     actual=f.actual,
-                    result={Tri.TRUE: "true", Tri.FALSE: "false", Tri.UNKNOWN: "unknown"}[f.result],
+                    result=_RESULT_WORDS[f.result],
                     negated=f.negated,
                     field=f.field,
                     row=f.row,
                     text=self.fact_text(f),
                 )
-            )
+                cache[key] = item
+            items.append(item)
         return items
 
     # words ----------------------------------------------------------------------------

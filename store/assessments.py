@@ -21,9 +21,8 @@ from sqlalchemy.orm import Session
 
 from engine.answers import Metadata, check_answers, normalise
 from engine.errors import AnswersError, Problem
-from engine.evaluation import Evaluation
 from engine.model import Questionnaire
-from engine.scoring import evaluate
+from engine.scoring import OUTCOME_KEYS, outcome, outcome_of
 from store.audit import record
 from store.db import Store, now
 from store.errors import ConflictError, NotAllowedError, NotFoundError, StoreError
@@ -31,27 +30,6 @@ from store.models import Assessment, Conflict, User, UserRole, table_of
 from store.workflow import ROLES, allowed_actions, starts_new_revision
 
 # --- outcome: what a re-score compares ------------------------------------------------------------
-
-OUTCOME_KEYS = ("dpia", "provisional", "ai_act", "findings", "criteria_met", "art35_3_met", "prior_consultation")
-
-
-def outcome_of(evaluation: Evaluation) -> dict[str, Any]:
-    """The parts of an evaluation that make its outcome, as plain JSON data.
-
-    ``findings`` maps each fired rule to its severity, so a changed severity is an outcome change.
-    ``completion`` and ``questionnaire_version`` are kept for display and are not compared.
-    """
-    return {
-        "dpia": evaluation.dpia.verdict,
-        "provisional": evaluation.dpia.provisional,
-        "ai_act": evaluation.ai_act.status,
-        "findings": {f.rule_id: f.severity for f in sorted(evaluation.findings, key=lambda f: f.rule_id)},
-        "criteria_met": sorted(evaluation.criteria_met),
-        "art35_3_met": sorted(evaluation.art35_3_met),
-        "prior_consultation": evaluation.prior_consultation.indicated,
-        "completion": evaluation.completion,
-        "questionnaire_version": evaluation.questionnaire_version,
-    }
 
 
 def outcome_changes(before: Mapping[str, Any] | None, after: Mapping[str, Any]) -> list[str]:
@@ -80,8 +58,8 @@ def outcome_changes(before: Mapping[str, Any] | None, after: Mapping[str, Any]) 
 
 
 def score(questionnaire: Questionnaire, answers: dict[str, Any]) -> dict[str, Any]:
-    """The outcome of these (already normalised) answers."""
-    return outcome_of(evaluate(questionnaire, answers))
+    """The outcome of these (already normalised) answers (see :func:`engine.scoring.outcome`)."""
+    return outcome(questionnaire, answers)
 
 
 # --- plain views, detached from any session ---------------------------------------------------------

@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 from engine.answers import Assessment as EngineAssessment
 from engine.answers import check_answers
 from engine.errors import AnswersError, Problem, UnknownQuestionnaireError
-from engine.scoring import evaluate
+from engine.scoring import outcome
 from store.assessments import (
     OUTCOME_KEYS,
     check_all_answers,
@@ -29,7 +29,6 @@ from store.assessments import (
     get_row,
     new_id,
     outcome_changes,
-    outcome_of,
     score,
     set_outcome,
 )
@@ -280,7 +279,7 @@ def _rescore_one(store: Store, row: Any) -> RescoreChange | None:
     answers, problems = check_answers(questionnaire, row.answers)
     if problems:
         return change(None, [], "answers no longer fit: " + "; ".join(p.message for p in problems[:5]))
-    after = outcome_of(evaluate(questionnaire, answers))
+    after = outcome(questionnaire, answers)
     before = row.outcome or {}
     if all(before.get(k) == after.get(k) for k in OUTCOME_KEYS):
         return None

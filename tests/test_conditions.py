@@ -127,6 +127,25 @@ def test_derived_value_operators(cond: dict[str, Any], derived: Derived, expecte
     assert run(cond, {}, derived=derived) is expected
 
 
+AFTER_HIGH = {"phase": "after", "at_least": "high"}
+TWO_RATINGS = {"r": {"after": None}, "s": {"after": "high"}}
+
+
+@pytest.mark.parametrize(
+    ("cond", "hidden", "expected"),
+    [
+        ({"risk_level": AFTER_HIGH}, set(), T),  # one rating reaches the threshold: TRUE despite the unrated one
+        ({"risk_level": AFTER_HIGH}, {"s"}, U),  # the high one does not apply; the other is unrated
+        ({"risk_level": AFTER_HIGH}, {"r", "s"}, F),  # no rating applies
+        ({"risk_level": {**AFTER_HIGH, "question": "r"}}, set(), U),
+        ({"risk_level": {**AFTER_HIGH, "question": "r"}}, {"r"}, F),
+        ({"risk_level": {**AFTER_HIGH, "question": "t"}}, set(), U),  # not rated at all yet
+    ],
+)
+def test_risk_level_over_several_ratings_some_hidden(cond: dict[str, Any], hidden: set[str], expected: Tri) -> None:
+    assert run(cond, {}, hidden=hidden, derived=Derived(risk_levels=TWO_RATINGS)) is expected
+
+
 def test_fired_because_trace_names_each_deciding_answer() -> None:
     cond = ADAPTER.validate_python({"all": [YES, {"not": MULTI_A}]})
     outcome = check(cond, Context({"yes": True, "multi": ["b"]}, set(), KINDS))

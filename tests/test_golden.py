@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from engine.answers import load_answers
+from engine.scoring import evaluate, outcome, outcome_of
 from tests.golden_cases import Case, cases, catalog, coverage, mismatches, run
 
 CASES = cases()
@@ -48,3 +50,33 @@ def test_a_broken_expectation_is_reported(questionnaires) -> None:  # type: igno
         "recommendation of R-EMOTION-INFERENCE should mention 'install more cameras'",
         "finding R-EMOTION-INFERENCE should stay silent",
     ]
+
+
+def _variants(case: Case, questionnaires):  # type: ignore[no-untyped-def]
+    """The case's answers, and the same with every other answer left out (undecided rules, provisional verdicts)."""
+    loaded = load_answers(case.answers_path, questionnaires)
+    answers = loaded.assessment.answers
+    half = {qid: value for i, (qid, value) in enumerate(sorted(answers.items())) if i % 2}
+    return loaded.questionnaire, [answers, half]
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
+def test_outcome_without_explanations_equals_the_evaluations_outcome(case: Case, questionnaires) -> None:  # type: ignore[no-untyped-def]
+    q, variants = _variants(case, questionnaires)
+    for answers in variants:
+        assert outcome(q, answers) == outcome_of(evaluate(q, answers))
+
+
+def test_memoised_explanations_equal_fresh_ones_across_every_case(questionnaires) -> None:  # type: ignore[no-untyped-def]
+    """Evaluations reuse findings, trace lines and summaries memoised by earlier ones: in any
+    order, in either language, each must equal the evaluation of a questionnaire that remembers nothing."""
+    runs = [(q, answers) for case in CASES for q, variants in [_variants(case, questionnaires)] for answers in variants]
+    for lang in ("en", "fr"):
+        memoised = [evaluate(q, answers, lang).to_json() for q, answers in runs]
+        memoised_again = [evaluate(q, answers, lang).to_json() for q, answers in reversed(runs)][::-1]
+        fresh = []
+        for q, answers in runs:
+            q.render_cache.clear()
+            fresh.append(evaluate(q, answers, lang).to_json())
+        assert memoised == fresh
+        assert memoised_again == fresh
