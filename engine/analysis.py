@@ -184,7 +184,8 @@ def _domain(q: Questionnaire, qid: str, conditions: list[Condition]) -> list[Any
     return values
 
 
-_MEMO: dict[str, bool | None] = {}
+# key -> (result, the objects whose ids the key holds: kept alive so no id is reused)
+_MEMO: dict[tuple[Any, ...], tuple[bool | None, tuple[Any, ...]]] = {}
 
 
 def satisfiable(q: Questionnaire, target: list[Condition], also_visible: Iterable[str] = ()) -> bool | None:
@@ -199,12 +200,16 @@ def satisfiable(q: Questionnaire, target: list[Condition], also_visible: Iterabl
     also_visible = tuple(also_visible)
     closure = _closure(q, target, also_visible)
     ordered = sorted(closure)
-    key = repr((target, also_visible, [(qid, q.questions[qid], q.section_of[qid].show_if) for qid in ordered]))
-    if key not in _MEMO:
+    # Loaded models are frozen and an included questionnaire's questions are the same objects
+    # in the including one, so object identity is a sound and cheap key.
+    refs = (*target, *(q.questions[qid] for qid in ordered), *(q.section_of[qid] for qid in ordered))
+    key = (also_visible, tuple(ordered), tuple(map(id, refs)))
+    hit = _MEMO.get(key)
+    if hit is None:
         if len(_MEMO) > 20_000:
             _MEMO.clear()
-        _MEMO[key] = _search(q, target, also_visible, closure, ordered)
-    return _MEMO[key]
+        hit = _MEMO[key] = (_search(q, target, also_visible, closure, ordered), refs)
+    return hit[0]
 
 
 def _search(

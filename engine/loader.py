@@ -400,15 +400,14 @@ class _Checker:
     def _languages(self) -> None:
         declared = set(self.q.languages)
         for doc in self.origins.by_doc:
-            self._texts(doc, doc.data, (), declared)
+            if not _texts_complete(doc.data, declared):  # a fast pass first; paths only for problems
+                self._texts(doc, doc.data, (), declared)
 
     def _texts(self, doc: Document, node: Any, path: DocPath, declared: set[str]) -> None:
         if isinstance(node, dict):
-            if (
-                node
-                and all(isinstance(k, str) and len(k) == 2 and k.islower() for k in node)
-                and all(isinstance(v, str) for v in node.values())
-            ):
+            if node and _is_text_map(node):
+                if not _text_map_problems(node, declared):
+                    return
                 missing = sorted(declared - set(node))
                 extra = sorted(set(node) - declared)
                 if missing:
@@ -420,15 +419,17 @@ class _Checker:
                         self.problems.append(doc.problem((*path, lang), "empty text"))
                 return
             for key, value in node.items():
-                self._texts(doc, value, (*path, key), declared)
+                if isinstance(value, dict | list):
+                    self._texts(doc, value, (*path, key), declared)
         elif isinstance(node, list):
             for index, value in enumerate(node):
-                self._texts(doc, value, (*path, index), declared)
+                if isinstance(value, dict | list):
+                    self._texts(doc, value, (*path, index), declared)
 
     # ids ---------------------------------------------------------------------------------------
 
     def _unique_ids(self) -> None:
-        seen: dict[str, str] = {}
+        seen: dict[str, tuple[Origin, DocPath]] = {}
         for section, origin in zip(self.q.sections, self.origins.sections, strict=True):
             for kind, key, items in (("section", "id", [section]),):
                 for item in items:
@@ -462,13 +463,15 @@ class _Checker:
                 if ids.index(element_id) != index:
                     self.add(self.root, (key, index, "id"), f"duplicate id {element_id!r} in {key}")
 
-    def _once(self, seen: dict[str, str], key: str, origin: Origin, sub: DocPath, message: str) -> None:
-        here = str(origin.problem(sub, ""))
+    def _once(
+        self, seen: dict[str, tuple[Origin, DocPath]], key: str, origin: Origin, sub: DocPath, message: str
+    ) -> None:
         if key in seen:
-            first = seen[key].rsplit(":", 2)[0] if seen[key] else ""
+            first_origin, first_sub = seen[key]
+            first = str(first_origin.problem(first_sub, "")).rsplit(":", 2)[0]
             self.add(origin, sub, f"{message} (first defined at {first})")
         else:
-            seen[key] = here
+            seen[key] = (origin, sub)
 
     # scales ----------------------------------------------------------------------------------
 
@@ -727,6 +730,34 @@ class _Checker:
                 self.add(
                     origin, (*sub, "show_if"), f"question {qid!r} can never be shown: no answers make its show_if true"
                 )
+
+
+def _texts_complete(data: Any, declared: set[str]) -> bool:
+    """Whether every per-language text in ``data`` has exactly the declared languages, none empty."""
+    stack = [data]
+    while stack:
+        node = stack.pop()
+        if type(node) is dict:
+            if node and _is_text_map(node):
+                if _text_map_problems(node, declared):
+                    return False
+                continue
+            stack.extend(v for v in node.values() if type(v) is dict or type(v) is list)
+        elif type(node) is list:
+            stack.extend(v for v in node if type(v) is dict or type(v) is list)
+    return True
+
+
+def _is_text_map(node: dict[Any, Any]) -> bool:
+    """A per-language text: two-letter lowercase keys, text values (``{en: ..., fr: ...}``)."""
+    for key, value in node.items():
+        if not (type(key) is str and len(key) == 2 and key.islower() and type(value) is str):
+            return False
+    return True
+
+
+def _text_map_problems(node: dict[str, str], declared: set[str]) -> bool:
+    return node.keys() != declared or not all(text.strip() for text in node.values())
 
 
 def _field(leaf: Condition) -> str:

@@ -30,6 +30,7 @@ from engine.errors import Problem
 MAX_BYTES = 512 * 1024
 MAX_DEPTH = 24
 MAX_LIST = 2000
+_MAX_DIGITS = 4000
 
 Path = tuple[str | int, ...]
 
@@ -115,29 +116,30 @@ def read_yaml(raw: bytes, file: str, *, max_bytes: int = MAX_BYTES) -> Document:
     """
     if len(raw) > max_bytes:
         raise YamlProblems([Problem(file, 0, 0, "", f"file is {len(raw)} bytes; the limit is {max_bytes} bytes")])
-    text = _decode(raw, file)
+    text = decode_utf8(raw, file)
     _check_tabs(text, file)
+    builder = _Builder(file)
+    loader = _CoreLoader(text)
     try:
-        node = _compose_guarded(text, file)
+        data = builder.document(loader)
     except yaml.MarkedYAMLError as e:
         mark = e.problem_mark or e.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (0, 0)
         reason = e.problem or e.context or "invalid YAML"
-        if "another document" in reason:
-            reason = "only one YAML document per file"
         raise YamlProblems([Problem(file, line, col, "", f"invalid YAML: {reason}")]) from e
-    except yaml.YAMLError as e:  # pragma: no cover - PyYAML marks nearly everything
+    except yaml.reader.ReaderError as e:  # a character YAML forbids (NUL, other controls): no mark, only an offset
+        raise YamlProblems([_character_problem(file, text, e)]) from e
+    except yaml.YAMLError as e:  # pragma: no cover - PyYAML marks everything else
         raise YamlProblems([Problem(file, 0, 0, "", f"invalid YAML: {e}")]) from e
-    if node is None:
-        return Document(None, {(): (1, 1)}, file)
-    builder = _Builder(file)
-    data = builder.build(node, (), 0)
+    finally:
+        loader.dispose()
     if builder.problems:
         raise YamlProblems(builder.problems)
     return Document(data, builder.positions, file)
 
 
-def _decode(raw: bytes, file: str) -> str:
+def decode_utf8(raw: bytes, file: str) -> str:
+    """``raw`` as text (a UTF-8 BOM dropped), or :class:`YamlProblems` locating the first bad byte."""
     if raw.startswith(b"\xef\xbb\xbf"):
         raw = raw[3:]
     try:
@@ -159,6 +161,14 @@ def _decode(raw: bytes, file: str) -> str:
         ) from e
 
 
+def _character_problem(file: str, text: str, error: yaml.reader.ReaderError) -> Problem:
+    # libyaml gives a byte offset, PyYAML a character offset: the first such character is the one refused
+    where = text.find(chr(error.character)) if isinstance(error.character, int) else -1
+    before = text[: max(where, 0)]
+    line, column = before.count("\n") + 1, where - (before.rfind("\n") + 1) + 1
+    return Problem(file, line, max(column, 1), "", f"invalid YAML: character U+{error.character:04X}: {error.reason}")
+
+
 def _check_tabs(text: str, file: str) -> None:
     problems = []
     for number, line in enumerate(text.splitlines(), start=1):
@@ -170,83 +180,191 @@ def _check_tabs(text: str, file: str) -> None:
         raise YamlProblems(problems)
 
 
-def _compose_guarded(text: str, file: str) -> yaml.Node | None:
-    """Compose the node graph; aliases (shared nodes) are refused while building."""
-    loader = _CoreLoader(text)
-    try:
-        node: yaml.Node | None = loader.get_single_node()
-        return node
-    finally:
-        loader.dispose()
+_E = yaml.events
+_SCALAR, _ALIAS = _E.ScalarEvent, _E.AliasEvent
+_MAP_START, _MAP_END = _E.MappingStartEvent, _E.MappingEndEvent
+_SEQ_START, _SEQ_END = _E.SequenceStartEvent, _E.SequenceEndEvent
+_PLAIN_TAGS = (None, "!")  # untagged, or YAML's non-specific tag
 
 
 class _Builder:
-    """Turns composed nodes into plain data, refusing what a questionnaire never needs.
+    """Builds plain data straight from libyaml's parse events, refusing what a questionnaire
+    never needs.
 
-    An alias makes PyYAML reuse the anchored node object, so a node met twice is an
-    alias: it is refused at once, before anything traverses the shared structure
-    (the "billion laughs" document is rejected in microseconds).
+    No node graph is composed, so a shared (aliased) value never exists: an alias event is
+    refused where it appears, before anything could expand it (the "billion laughs" document
+    is rejected in microseconds).
     """
 
     def __init__(self, file: str) -> None:
         self.file = file
         self.positions: dict[Path, tuple[int, int]] = {}
         self.problems: list[Problem] = []
-        self.seen: set[int] = set()
+        self.anchors: dict[str, Any] = {}  # anchor name -> mark of the anchored value
+        self.next_event: Any = None
 
-    def _problem(self, node: yaml.Node, path: Path, message: str) -> None:
-        m = node.start_mark
-        self.problems.append(Problem(self.file, m.line + 1, m.column + 1, format_path(path), message))
+    def document(self, loader: Any) -> Any:
+        """The single document's data (None for an empty file)."""
+        self.next_event = next_event = loader.get_event
+        next_event()  # stream start
+        event = next_event()
+        if type(event) is _E.StreamEndEvent:
+            self.positions[()] = (1, 1)
+            return None
+        data = self.value(next_event(), (), 0)  # after the document start
+        next_event()  # document end
+        event = next_event()
+        if type(event) is not _E.StreamEndEvent:
+            m = event.start_mark
+            raise YamlProblems(
+                [Problem(self.file, m.line + 1, m.column + 1, "", "invalid YAML: only one YAML document per file")]
+            )
+        return data
 
-    def build(self, node: yaml.Node, path: Path, depth: int) -> Any:
-        self.positions[path] = (node.start_mark.line + 1, node.start_mark.column + 1)
-        if id(node) in self.seen:
-            raise YamlProblems([_alias_problem(self.file, node, path)])
-        self.seen.add(id(node))
+    def _problem(self, mark: Any, path: Path, message: str) -> None:
+        self.problems.append(Problem(self.file, mark.line + 1, mark.column + 1, format_path(path), message))
+
+    def value(self, event: Any, path: Path, depth: int) -> Any:
+        mark = event.start_mark
+        self.positions[path] = (mark.line + 1, mark.column + 1)
+        kind = type(event)
+        if kind is _ALIAS:
+            anchored = self.anchors.get(event.anchor)
+            if anchored is None:
+                raise YamlProblems(
+                    [
+                        Problem(
+                            self.file,
+                            mark.line + 1,
+                            mark.column + 1,
+                            format_path(path),
+                            f"invalid YAML: alias *{event.anchor} names no anchor",
+                        )
+                    ]
+                )
+            raise YamlProblems([_alias_problem(self.file, anchored, path)])
+        if event.anchor is not None:
+            self._anchor(event)
         if depth > MAX_DEPTH:
-            self._problem(node, path, f"nested more than {MAX_DEPTH} levels deep")
+            self._problem(mark, path, f"nested more than {MAX_DEPTH} levels deep")
+            self._skip(event)
             return None
-        if isinstance(node, yaml.MappingNode):
-            return self._mapping(node, path, depth)
-        if isinstance(node, yaml.SequenceNode):
-            if node.tag != f"{_TAG_PREFIX}seq":
-                self._problem(node, path, f"tag {_short(node.tag)} is not allowed")
-                return []
-            if len(node.value) > MAX_LIST:
-                self._problem(node, path, f"list has {len(node.value)} items; the limit is {MAX_LIST}")
-                return []
-            return [self.build(item, (*path, i), depth + 1) for i, item in enumerate(node.value)]
-        assert isinstance(node, yaml.ScalarNode)
-        return self._scalar(node, path)
+        if kind is _MAP_START:
+            return self._mapping(event, path, depth)
+        if kind is _SEQ_START:
+            return self._sequence(event, path, depth)
+        return self._scalar(event, path)
 
-    def _mapping(self, node: yaml.MappingNode, path: Path, depth: int) -> dict[str, Any]:
+    def _anchor(self, event: Any) -> None:
+        if event.anchor in self.anchors:
+            m = event.start_mark
+            raise YamlProblems(
+                [Problem(self.file, m.line + 1, m.column + 1, "", f"invalid YAML: duplicate anchor &{event.anchor}")]
+            )
+        self.anchors[event.anchor] = event.start_mark
+
+    def _skip(self, event: Any) -> int:
+        """Consume the rest of a collection whose start was ``event``; the number of its items."""
+        if type(event) not in (_MAP_START, _SEQ_START):
+            return 0
+        level, items, next_event = 1, 0, self.next_event
+        while level:
+            event = next_event()
+            kind = type(event)
+            if level == 1 and kind not in (_MAP_END, _SEQ_END):
+                items += 1
+            if kind is _MAP_START or kind is _SEQ_START:
+                level += 1
+            elif kind is _MAP_END or kind is _SEQ_END:
+                level -= 1
+            if kind is not _ALIAS and getattr(event, "anchor", None) is not None:
+                self._anchor(event)
+        return items
+
+    def _sequence(self, event: Any, path: Path, depth: int) -> list[Any]:
+        if event.tag not in _PLAIN_TAGS and event.tag != f"{_TAG_PREFIX}seq":
+            self._problem(event.start_mark, path, f"tag {_short(event.tag)} is not allowed")
+            self._skip(event)
+            return []
+        items: list[Any] = []
+        next_event = self.next_event
+        while True:
+            item = next_event()
+            if type(item) is _SEQ_END:
+                return items
+            if len(items) == MAX_LIST:
+                self._skip(item)  # the first item over the limit, then the rest
+                total = MAX_LIST + 1 + self._skip(event)
+                self._problem(event.start_mark, path, f"list has {total} items; the limit is {MAX_LIST}")
+                return []
+            items.append(self.value(item, (*path, len(items)), depth + 1))
+
+    def _mapping(self, event: Any, path: Path, depth: int) -> dict[str, Any]:
         out: dict[str, Any] = {}
-        if node.tag != f"{_TAG_PREFIX}map":
-            self._problem(node, path, f"tag {_short(node.tag)} is not allowed")
-        for key_node, value_node in node.value:
-            if not isinstance(key_node, yaml.ScalarNode):
-                self._problem(key_node, path, "mapping keys must be plain strings")
+        if event.tag not in _PLAIN_TAGS and event.tag != f"{_TAG_PREFIX}map":
+            self._problem(event.start_mark, path, f"tag {_short(event.tag)} is not allowed")
+        next_event, positions = self.next_event, self.positions
+        while True:
+            key_event = next_event()
+            kind = type(key_event)
+            if kind is _MAP_END:
+                return out
+            mark = key_event.start_mark
+            if kind is _ALIAS:
+                self.value(key_event, path, depth + 1)  # refused
+            if kind is not _SCALAR:
+                self._problem(mark, path, "mapping keys must be plain strings")
+                self._skip(key_event)
+                self._skip_value()
                 continue
-            key = str(key_node.value)
+            if key_event.anchor is not None:
+                self._anchor(key_event)
+            key = key_event.value
             if key == "<<":
-                self._problem(key_node, path, "merge keys (<<) are not allowed")
+                self._problem(mark, path, "merge keys (<<) are not allowed")
+                self._skip_value()
                 continue
+            here = (*path, key)
             if key in out:
-                line = self.positions[(*path, key)][0]
-                self._problem(key_node, (*path, key), f"duplicate key {key!r} (first seen on line {line})")
+                line = positions[here][0]
+                self._problem(mark, here, f"duplicate key {key!r} (first seen on line {line})")
+                self._skip_value()
                 continue
-            out[key] = self.build(value_node, (*path, key), depth + 1)
+            value_event = next_event()
+            if (
+                type(value_event) is _SCALAR
+                and value_event.anchor is None
+                and value_event.tag is None
+                and depth < MAX_DEPTH
+            ):
+                # the common case, inline: an untagged scalar (its position is the key's, below)
+                out[key] = value_event.value if value_event.style else self._plain(value_event, here)
+            else:
+                out[key] = self.value(value_event, here, depth + 1)
             # point at the key, where a reader looks for "this entry"
-            self.positions[(*path, key)] = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
-        return out
+            positions[here] = (mark.line + 1, mark.column + 1)
 
-    def _scalar(self, node: yaml.ScalarNode, path: Path) -> Any:
-        if node.tag != f"{_TAG_PREFIX}str":
-            self._problem(node, path, f"explicit tag {_short(node.tag)} is not allowed")
+    def _skip_value(self) -> None:
+        event = self.next_event()
+        if type(event) is not _ALIAS and event.anchor is not None:
+            self._anchor(event)
+        self._skip(event)
+
+    def _scalar(self, event: Any, path: Path) -> Any:
+        value: str = event.value
+        tag = event.tag
+        if tag not in _PLAIN_TAGS:
+            if tag == f"{_TAG_PREFIX}str":
+                return value  # explicitly text
+            self._problem(event.start_mark, path, f"explicit tag {_short(tag)} is not allowed")
             return None
-        value: str = node.value
-        if node.style:
-            return value  # quoted or block scalar: always a string
+        if event.style or tag == "!":
+            return value  # quoted or block scalar, or "! text": always a string
+        return self._plain(event, path)
+
+    def _plain(self, event: Any, path: Path) -> Any:
+        """A plain scalar typed as YAML 1.2's core schema does (``yes`` stays text)."""
+        value: str = event.value
         if value in _NULLS:
             return None
         if value in _TRUE:
@@ -254,6 +372,11 @@ class _Builder:
         if value in _FALSE:
             return False
         if _INT.match(value):
+            if len(value) > _MAX_DIGITS:  # int() refuses more than 4300 digits (CVE-2020-10735)
+                self._problem(
+                    event.start_mark, path, f"a number of {len(value)} digits is too long; quote it to make it text"
+                )
+                return None
             return int(value)
         if _FLOAT.match(value):
             return float(value)
@@ -264,8 +387,7 @@ def _short(tag: str) -> str:
     return "!!" + tag[len(_TAG_PREFIX) :] if tag.startswith(_TAG_PREFIX) else tag
 
 
-def _alias_problem(file: str, node: yaml.Node, path: Path) -> Problem:
-    mark = node.start_mark
+def _alias_problem(file: str, mark: Any, path: Path) -> Problem:
     return Problem(
         file,
         mark.line + 1,

@@ -85,6 +85,10 @@ def test_billion_laughs_is_refused_at_the_first_anchor() -> None:
         ("a: ~", {"a": None}),
         ("a: 2026-11-29", {"a": "2026-11-29"}),
         ("a: '3'", {"a": "3"}),
+        ("a: !!str 3", {"a": "3"}),  # explicitly text
+        ("a: ! 12", {"a": "12"}),  # YAML's non-specific tag: text
+        ("a: |\n  12\n", {"a": "12\n"}),
+        ("'1': [x, {b: null}]", {"1": ["x", {"b": None}]}),
     ],
 )
 def test_yaml_scalars_follow_yaml_1_2_core_not_1_1(text: str, expected: dict[str, object]) -> None:
@@ -101,6 +105,38 @@ def test_long_lists_are_refused() -> None:
     text = "a: [" + ", ".join(["1"] * 2500) + "]"
     with pytest.raises(YamlProblems, match="list has 2500 items"):
         read_yaml(text.encode(), "long.yaml")
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        (
+            "a: &x 1\nb: *x\n",
+            "t.yaml:1:4: b: YAML anchors and aliases (& and *) are not allowed: this reuses the value anchored at line 1; write the value out",
+        ),
+        (
+            "a: [&x 1]\n*x : 2\n",
+            "t.yaml:1:5: YAML anchors and aliases (& and *) are not allowed: this reuses the value anchored at line 1; write the value out",
+        ),
+        ("a: *y\n", "t.yaml:1:4: a: invalid YAML: alias *y names no anchor"),
+        ("a: &x 1\nb: &x 2\n", "t.yaml:2:4: invalid YAML: duplicate anchor &x"),
+        ("a: 1\n---\nb: 2\n", "t.yaml:2:1: invalid YAML: only one YAML document per file"),
+        ("a: !!python/name:os.system x\n", "t.yaml:1:4: a: explicit tag !!python/name:os.system is not allowed"),
+        ("[a, b]: 1\n", "t.yaml:1:1: mapping keys must be plain strings"),
+        ("a: 1\na: 2\n", "t.yaml:2:1: a: duplicate key 'a' (first seen on line 1)"),
+        ("<<: {a: 1}\n", "t.yaml:1:1: merge keys (<<) are not allowed"),
+        ("a: [1, 2\n", "t.yaml:2:1: invalid YAML: did not find expected ',' or ']'"),
+    ],
+)
+def test_yaml_refusals_say_what_and_where(text: str, message: str) -> None:
+    with pytest.raises(YamlProblems) as caught:
+        read_yaml(text.encode(), "t.yaml")
+    assert str(caught.value.problems[0]) == message
+
+
+def test_an_empty_or_comment_only_file_is_no_data() -> None:
+    assert read_yaml(b"", "t.yaml").data is None
+    assert read_yaml(b"# nothing yet\n", "t.yaml").data is None
 
 
 def test_size_cap_constant_is_half_a_megabyte() -> None:
