@@ -7,6 +7,7 @@ questionnaire < 200 ms; an alias bomb or a 10 MB file refused in < 1 s and < 100
 from __future__ import annotations
 
 import json
+import random
 import statistics
 import subprocess
 import sys
@@ -21,7 +22,7 @@ from benchmarks.timing import timed  # noqa: E402
 from engine.answers import load_answers  # noqa: E402
 from engine.loader import load_catalog  # noqa: E402
 from engine.model import Questionnaire  # noqa: E402
-from engine.scoring import evaluate  # noqa: E402
+from engine.scoring import evaluate, outcome  # noqa: E402
 
 
 def full_answers(q: Questionnaire) -> dict[str, Any]:
@@ -81,8 +82,49 @@ print(took, (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - base) / 1024)
     return float(out[0]), float(out[1])
 
 
+def first_load() -> float:
+    """Seconds for the first load_catalog of the questionnaires in a fresh process (imports done)."""
+    code = f"""
+import sys, time
+sys.path.insert(0, {str(ROOT)!r})
+from engine.loader import load_catalog
+start = time.perf_counter()
+load_catalog([{str(ROOT / "questionnaires")!r}])
+print(time.perf_counter() - start)
+"""
+    return float(subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout)
+
+
+def variants(q: Questionnaire, base: dict[str, Any], count: int, seed: int = 7) -> list[dict[str, Any]]:
+    """``count`` answer sets, each with about half the answers drawn at random: new to the memo."""
+    rng = random.Random(seed)
+    out = []
+    for _ in range(count):
+        answers = dict(base)
+        for qid, question in q.questions.items():
+            if rng.random() >= 0.5:
+                continue
+            if question.kind == "yes_no":
+                answers[qid] = rng.random() < 0.5
+            elif question.kind == "single_choice":
+                answers[qid] = rng.choice(question.options).value
+            elif question.kind == "multi_choice":
+                answers[qid] = [o.value for o in question.options if rng.random() < 0.4] or None
+            elif question.kind == "number":
+                answers[qid] = rng.randint(0, 100_000)
+        out.append(answers)
+    return out
+
+
+def row(label: str, runs: list[float], target: str = "") -> None:
+    runs = sorted(runs)
+    p99 = runs[max(0, int(len(runs) * 0.99) - 1)]
+    print(f"| {label} | {statistics.median(runs) * 1e3:.3f} ms | {p99 * 1e3:.3f} ms | {target} |")
+
+
 def main() -> None:
     folder = ROOT / "questionnaires"
+    firsts = [first_load() for _ in range(5)]
     load_catalog([folder])  # warm imports
     loads = timed(lambda: load_catalog([folder]), 7)
     catalog = load_catalog([folder])
@@ -91,8 +133,9 @@ def main() -> None:
     if not catalog.questionnaires:
         catalog = load_catalog([ROOT / "tests" / "fixtures" / "sample.yaml"])
     largest = max(catalog.questionnaires.values(), key=lambda q: (len(q.questions), len(q.rules)))
+    full = full_answers(largest)
 
-    cases: list[tuple[str, dict[str, Any]]] = [("every question answered", full_answers(largest))]
+    cases: list[tuple[str, dict[str, Any]]] = [("every question answered", full)]
     example = ROOT / "examples" / "hotel-emotion-cameras.yaml"
     if example.exists():
         loaded = load_answers(example, catalog.questionnaires)
@@ -108,33 +151,51 @@ def main() -> None:
     print("| measure | median | p99 | target |")
     print("|---|---|---|---|")
     print(
-        f"| load every questionnaire ({len(catalog.questionnaires)} files) | {statistics.median(loads) * 1e3:.1f} ms | "
-        f"{max(loads) * 1e3:.1f} ms (max) | < 200 ms |"
+        f"| load every questionnaire ({len(catalog.questionnaires)} files), first in a fresh process | "
+        f"{statistics.median(firsts) * 1e3:.1f} ms | {max(firsts) * 1e3:.1f} ms (max of 5) | < 200 ms |"
+    )
+    print(
+        f"| load every questionnaire again, same process | {statistics.median(loads) * 1e3:.1f} ms | "
+        f"{max(loads) * 1e3:.1f} ms (max of 7) | < 200 ms |"
     )
     for label, answers in cases:
         evaluate(largest, answers)
-        runs = sorted(timed(lambda a=answers: evaluate(largest, a), 2000))
-        p99 = runs[int(len(runs) * 0.99) - 1]
-        print(
-            f"| evaluate {largest.id}, {label} | {statistics.median(runs) * 1e3:.3f} ms | {p99 * 1e3:.3f} ms | < 1 ms |"
-        )
-    answers = cases[0][1]
+        row(f"evaluate {largest.id}, {label}, rerun", timed(lambda a=answers: evaluate(largest, a), 2000), "< 1 ms")
+
+    # The app's case: one answer changes between two evaluations.
+    toggles = [qid for qid, question in largest.questions.items() if question.kind == "yes_no"]
+    flips = [{**full, toggles[i % len(toggles)]: bool(i // len(toggles) % 2)} for i in range(2000)]
+    it = iter(flips)
+    row(
+        f"evaluate {largest.id}, one answer changed since the last",
+        timed(lambda: evaluate(largest, next(it)), 2000),
+        "< 1 ms",
+    )
+
+    fresh = variants(largest, full, 1000)
+    it = iter(fresh)
+    row(
+        f"evaluate {largest.id}, a new answer set (half the answers random)",
+        timed(lambda: evaluate(largest, next(it)), 1000),
+    )
 
     def cold() -> None:
-        largest.render_cache.clear()  # nothing memoised: the first evaluation of new answers
-        evaluate(largest, answers)
+        largest.render_cache.clear()  # nothing memoised: the first evaluation in a new process
+        evaluate(largest, full)
 
-    runs = sorted(timed(cold, 1000))
-    print(
-        f"| evaluate {largest.id}, every question answered, cold (no memo) | {statistics.median(runs) * 1e3:.3f} ms | "
-        f"{runs[int(len(runs) * 0.99) - 1] * 1e3:.3f} ms | < 1 ms |"
+    row(f"evaluate {largest.id}, nothing memoised", timed(cold, 300))
+    it = iter(variants(largest, full, 1000, seed=8))
+    row(
+        f"outcome {largest.id} (re-scoring, no explanations), a new answer set",
+        timed(lambda: outcome(largest, next(it)), 1000),
     )
+
     start = time.perf_counter()
     count = 0
     while time.perf_counter() - start < 2.0:
-        evaluate(largest, answers)
+        evaluate(largest, flips[count % len(flips)])
         count += 1
-    print(f"| evaluations per second ({largest.id}, every question answered) | {count / 2.0:,.0f}/s | | |")
+    print(f"| evaluations per second ({largest.id}, one answer changed each time) | {count / 2.0:,.0f}/s | | |")
     for kind, label in (("bomb", "alias bomb (9 levels x 9 aliases)"), ("big", "10 MB file")):
         seconds, mb = refusal(kind)
         print(f"| refuse {label} | {seconds * 1e3:.2f} ms | +{mb:.1f} MB peak | < 1 s, < 100 MB |")
