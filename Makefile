@@ -37,7 +37,8 @@ test:
 check: system-deps install-dev  ## the README's test command: installs, then lint, types, imports, tests
 	$(MAKE) lint typecheck imports test
 
-bench:  ## print the benchmark figures
+bench: system-deps $(BIN)/python  ## install requirements-bench.txt, then print every benchmark's figures (docs/benchmarks.md)
+	$(BIN)/pip install --quiet -r requirements-bench.txt
 	$(BIN)/python -m benchmarks
 
 schema:  ## regenerate questionnaires/schema.json from the models
