@@ -18,8 +18,8 @@ install-dev: $(BIN)/python  ## everything the tests, lint and type checks need
 system-deps:  ## Debian packages for browser, PostgreSQL and PDF tests (skipped when not root)
 	scripts/install-system-deps.sh
 
-run: install  ## start the app on http://localhost:8501 (SQLite in data/)
-	$(BIN)/streamlit run app.py
+run: install  ## start the app on http://localhost:8501 (SQLite in data/); options: make run ARGS="--server.port 8502"
+	$(BIN)/python -m views.serve $(ARGS)
 
 lint:
 	$(BIN)/ruff check .

@@ -143,7 +143,8 @@ def free_port() -> int:
 
 @pytest.fixture
 def live_app(tmp_path: Path) -> Iterator[Callable[..., str]]:
-    """Start ``streamlit run app.py`` on a free port with its own SQLite file; returns a starter of base URLs."""
+    """Start the app as ``make run`` does (``python -m views.serve``, i.e. ``streamlit run app.py`` after a
+    warm-up) on a free port with its own SQLite file; returns a starter of base URLs."""
     chromium_or_skip()  # before pytest-playwright launches the browser for the `page` fixture
     servers: list[subprocess.Popen[bytes]] = []
 
@@ -155,7 +156,7 @@ def live_app(tmp_path: Path) -> Iterator[Callable[..., str]]:
             env["DPIA_QUESTIONNAIRES"] = str(questionnaires)
         log = (tmp_path / f"server-{port}.log").open("wb")
         server = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", str(APP), "--server.headless", "true",
+            [sys.executable, "-m", "views.serve", "--server.headless", "true",  # as `make run` starts it
              "--server.port", str(port), "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false",
              "--server.fileWatcherType", "none"],  # other tests write files in the tree meanwhile
             cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,

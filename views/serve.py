@@ -1,0 +1,63 @@
+"""Start the app with its heavy parts ready: ``python -m views.serve [streamlit run options]``.
+
+``streamlit run app.py`` imports nothing of ours until the first visitor's first run, so that visitor waits
+for SQLAlchemy, Alembic, pydantic's model building, the questionnaires and the store's migration check
+(about a second on a small machine). This launcher does all of that first, in the same process, then starts
+Streamlit exactly as ``streamlit run app.py`` would: the first page costs what every later one does.
+
+Any ``streamlit run`` option may follow (``--server.port 8502``, ``--server.headless true``, ...). A broken
+questionnaire or an unreachable database does not stop the server: the app shows those problems on its
+pages, as it would without the warm-up.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+import time
+from pathlib import Path
+
+APP = Path(__file__).resolve().parent.parent / "app.py"
+
+log = logging.getLogger("dpia.serve")
+
+
+def warm_up() -> float:
+    """Import the store, the engine and the report and open the questionnaires and the store; seconds taken."""
+    start = time.perf_counter()
+    # Streamlit warns that there is no script run around these calls: expected here, and only here.
+    quiet = [logging.getLogger(name) for name in _OUTSIDE_A_RUN]
+    levels = [logger.level for logger in quiet]
+    for logger in quiet:
+        logger.setLevel(logging.ERROR)
+    try:
+        from views import context
+
+        context.catalog()
+        context.the_store()
+        import report  # noqa: F401  (PDFs on demand and approval)
+    except Exception as error:  # the pages report these themselves, in their own words
+        log.warning("warm-up stopped early, the app will report it: %s", error)
+    finally:
+        for logger, level in zip(quiet, levels, strict=True):
+            logger.setLevel(level)
+    return time.perf_counter() - start
+
+
+_OUTSIDE_A_RUN = (
+    "streamlit.runtime.caching.cache_data_api",
+    "streamlit.runtime.scriptrunner_utils.script_run_context",
+)
+
+
+def main(argv: list[str]) -> None:
+    took = warm_up()
+    print(f"dpia: questionnaires and store ready in {took:.1f} s; starting Streamlit", file=sys.stderr)
+    from streamlit.web import cli
+
+    sys.argv = ["streamlit", "run", str(APP), *argv]
+    cli.main()
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
