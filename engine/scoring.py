@@ -458,8 +458,12 @@ _RESULT_WORDS: dict[Tri, Any] = {Tri.TRUE: "true", Tri.FALSE: "false", Tri.UNKNO
 
 
 def _frozen(value: Any) -> Any:
-    """``value`` if it can be part of a memo key as it is, else its text."""
-    return value if type(value) in _PLAIN else repr(value)
+    """``value`` if it can be part of a memo key as it is, a list of texts as a tuple, else its text."""
+    if type(value) in _PLAIN:
+        return value
+    if type(value) is list and all(type(v) is str for v in value):
+        return tuple(value)
+    return repr(value)
 
 
 _SYMBOLS = {"gt": ">", "gte": "≥", "lt": "<", "lte": "≤", "equals": "="}
@@ -611,17 +615,33 @@ class _Writer:
         return name
 
     def _value(self, f: Fact, value: Any) -> str:
+        if isinstance(value, list):
+            labels = self._labels(f)
+            return ", ".join(self._one_value(labels, v) for v in value)
+        return self._one_value(self._labels(f), value)
+
+    def _one_value(self, labels: dict[Any, str], value: Any) -> str:
         if isinstance(value, bool):
             return message(self.lang, "yes" if value else "no")
         if isinstance(value, list):
-            return ", ".join(self._value(f, v) for v in value)
-        question = self._question(f)
-        for option in getattr(question, "options", []) or []:
-            if option.value == value:
-                return self.q.text(option.label, self.lang)
+            return ", ".join(self._one_value(labels, v) for v in value)
+        label = labels.get(value) if isinstance(value, str) else None
+        if label is not None:
+            return label
         if isinstance(value, float) and value.is_integer():
             return str(int(value))
         return str(value)
+
+    def _labels(self, f: Fact) -> dict[Any, str]:
+        """The option labels of the fact's question (or row field) by option value, memoised."""
+        key = ("labels", f.subject, f.row is not None, self.lang)
+        labels: dict[Any, str] | None = self.cache.get(key)
+        if labels is None:
+            question = self._question(f)
+            options = getattr(question, "options", []) or []
+            labels = {o.value: self.q.text(o.label, self.lang) for o in reversed(options)}  # the first wins
+            self.cache[key] = labels
+        return labels
 
     def _derived_name(self, f: Fact) -> str:
         if f.op == "criterion":
