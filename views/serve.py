@@ -12,6 +12,7 @@ pages, as it would without the warm-up.
 
 from __future__ import annotations
 
+import importlib
 import logging
 import sys
 import time
@@ -35,7 +36,8 @@ def warm_up() -> float:
 
         context.catalog()
         context.the_store()
-        import report  # noqa: F401  (PDFs on demand and approval)
+        for module in _USED_BY_THE_PAGES:
+            importlib.import_module(module)
     except Exception as error:  # the pages report these themselves, in their own words
         log.warning("warm-up stopped early, the app will report it: %s", error)
     finally:
@@ -44,6 +46,15 @@ def warm_up() -> float:
     return time.perf_counter() - start
 
 
+# What the page scripts import (they are run, not imported, so their own code waits for a visitor).
+_USED_BY_THE_PAGES = (
+    "report",
+    "views.answer_text",
+    "views.autosave",
+    "views.outcome",
+    "views.question_widgets",
+    "views.whatif",
+)
 _OUTSIDE_A_RUN = (
     "streamlit.runtime.caching.cache_data_api",
     "streamlit.runtime.scriptrunner_utils.script_run_context",
