@@ -34,10 +34,12 @@ def language_changed() -> None:
 
 
 def language() -> None:
+    """The language: ``?lang=`` (so a refresh or a shared link keeps it), else the browser's, else English."""
     if "lang" not in st.session_state:
+        wanted = st.query_params.get("lang")
         locale = (st.context.locale or "en").lower()
-        st.session_state["lang"] = "fr" if locale.startswith("fr") else "en"
-    st.sidebar.segmented_control(
+        st.session_state["lang"] = wanted if wanted in LANGUAGE_NAMES else "fr" if locale.startswith("fr") else "en"
+    lang = st.sidebar.segmented_control(
         "Language / Langue",
         list(LANGUAGE_NAMES),
         format_func=LANGUAGE_NAMES.__getitem__,
@@ -45,6 +47,8 @@ def language() -> None:
         required=True,
         on_change=language_changed,
     )
+    if st.query_params.get("lang") != lang:  # by hand: a bound widget would put "Français" in the URL
+        st.query_params["lang"] = lang
 
 
 def sign_in() -> None:

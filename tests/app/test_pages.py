@@ -54,6 +54,27 @@ def test_when_the_language_is_french_then_the_pages_speak_french(sample_env: str
     at.switch_page("views/home.py").run()
     assert at.title[0].value == "Analyses d'impact relatives à la protection des données"
     assert at.query_params["assessment"] == aid
+    assert at.query_params["lang"] == "fr"  # a refresh keeps the language
+    assert not at.exception
+
+
+def test_when_the_link_says_french_then_the_app_opens_in_french(sample_env: str) -> None:
+    at = new_app()
+    at.query_params["lang"] = "fr"
+    at.run()
+    assert at.title[0].value == "Analyses d'impact relatives à la protection des données"
+    assert at.button_group(key="lang").value == "fr"
+    at.switch_page("views/archive.py").run()
+    assert at.query_params["lang"] == "fr"
+    assert not at.exception
+
+
+def test_when_the_link_names_an_unknown_language_then_the_app_uses_english(sample_env: str) -> None:
+    at = new_app()
+    at.query_params["lang"] = "xx"
+    at.run()
+    assert at.title[0].value == "Privacy impact assessments"
+    assert at.query_params["lang"] == "en"
     assert not at.exception
 
 
