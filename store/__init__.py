@@ -38,6 +38,7 @@ from store.errors import (
     NotAllowedError,
     NotFoundError,
     ReviewIncompleteError,
+    StorageError,
     StoreError,
 )
 from store.operations import (
@@ -98,6 +99,7 @@ __all__ = [
     "RescoreStats",
     "ReviewIncompleteError",
     "Saved",
+    "StorageError",
     "Store",
     "StoreError",
     "Summary",

@@ -370,7 +370,7 @@ def save_answer(
     """
     # The app's hot path: prepared Core statements on one connection (no ORM unit of work).
     conflict: ConflictError | None = None
-    with store.engine.begin() as connection:  # SQLite: BEGIN IMMEDIATE
+    with store.begin() as connection:  # SQLite: BEGIN IMMEDIATE
         row = connection.execute(_ROW_FOR_SAVE, {"b_id": assessment_id}).one_or_none()
         if row is None:
             raise NotFoundError(f"no assessment {assessment_id!r}")

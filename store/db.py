@@ -8,6 +8,10 @@ SQLite runs in WAL mode with ``busy_timeout`` and foreign keys on. Transactions 
 ``BEGIN IMMEDIATE``: the write lock is taken up front, so two writers queue on ``busy_timeout`` instead
 of failing when one of them upgrades a read lock. ``synchronous=NORMAL`` in WAL mode keeps every commit
 safe from a crashed or killed process (a power cut may lose the last commits, never corrupt the file).
+PostgreSQL sessions wait as long for a lock (``lock_timeout``).
+
+A call that fails because of the database's environment (a full disk, a read-only database, a lock held
+too long, a lost server) raises :class:`store.errors.StorageError`, which says so in words.
 """
 
 from __future__ import annotations
@@ -23,12 +27,12 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import Session
 
 from engine.errors import UnknownQuestionnaireError
 from engine.model import Questionnaire
-from store.errors import StoreError
+from store.errors import StorageError, StoreError
 
 DEFAULT_URL = "sqlite:///data/dpia.sqlite"
 URL_ENV = "DPIA_DATABASE_URL"
@@ -36,6 +40,7 @@ QUESTIONNAIRES_ENV = "DPIA_QUESTIONNAIRES"
 PROJECT_QUESTIONNAIRES = Path(__file__).resolve().parent.parent / "questionnaires"
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 SQLITE_BUSY_TIMEOUT_MS = 15000
+LOCK_TIMEOUT_MS = SQLITE_BUSY_TIMEOUT_MS  # PostgreSQL's lock_timeout
 _READ_ONLY = "dpia_read_only"
 _MIGRATION_LOCK_KEY = 7_305_417_201  # pg_advisory_xact_lock key: one migrator at a time
 
@@ -62,7 +67,12 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
         _configure_sqlite(engine)
         return engine
     if backend == "postgresql":
-        return create_engine(url, pool_pre_ping=True, **kwargs)
+        # Wait for a row lock as long as SQLite waits for its write lock, then fail (a StorageError "busy"):
+        # a transaction left open elsewhere must not hang every autosave behind it.
+        connect_args = dict(kwargs.pop("connect_args", {}))
+        if "options" not in connect_args and "options" not in parsed.query:
+            connect_args["options"] = f"-c lock_timeout={LOCK_TIMEOUT_MS}"
+        return create_engine(url, pool_pre_ping=True, connect_args=connect_args, **kwargs)
     raise StoreError(f"unsupported database {backend!r} in {parsed.render_as_string(hide_password=True)}")
 
 
@@ -81,6 +91,87 @@ def _configure_sqlite(engine: Engine) -> None:
     def on_begin(connection: Connection) -> None:
         read_only = connection.get_execution_options().get(_READ_ONLY, False)
         connection.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
+
+
+# What a failed database call means for the person, by SQLite primary result code and by PostgreSQL SQLSTATE
+# (or its two-character class). Anything not listed is not the environment's fault and propagates as is.
+_SQLITE_KINDS = {
+    3: "no_permission",  # SQLITE_PERM
+    5: "busy",  # SQLITE_BUSY: another writer held the lock longer than busy_timeout
+    6: "busy",  # SQLITE_LOCKED
+    8: "read_only",  # SQLITE_READONLY: a read-only file, folder or mount, or mode=ro
+    10: "io_error",  # SQLITE_IOERR
+    11: "damaged",  # SQLITE_CORRUPT
+    13: "disk_full",  # SQLITE_FULL: the disk (or max_page_count) is full
+    14: "unreachable",  # SQLITE_CANTOPEN
+    23: "no_permission",  # SQLITE_AUTH
+    26: "damaged",  # SQLITE_NOTADB
+}
+_POSTGRES_KINDS = {
+    "53100": "disk_full",
+    "53": "resources",  # out of memory, too many connections
+    "25006": "read_only",  # read-only transaction: default_transaction_read_only, a hot standby
+    "42501": "no_permission",  # insufficient privilege
+    "40001": "busy",  # serialization failure
+    "40P01": "busy",  # deadlock detected
+    "55P03": "busy",  # lock not available
+    "57014": "busy",  # statement or lock timeout
+    "08": "unreachable",  # connection exception
+    "57P01": "unreachable",  # admin shutdown
+    "57P02": "unreachable",  # crash shutdown
+    "57P03": "unreachable",  # cannot connect now (starting up, shutting down)
+}
+_WHAT = {
+    "disk_full": "the disk is full",
+    "read_only": "the database is read-only",
+    "no_permission": "the database refused: this account lacks the permission",
+    "busy": "the database stayed busy with other changes for too long",
+    "io_error": "the disk could not be read or written (I/O error)",
+    "unreachable": "the database cannot be reached or opened",
+    "damaged": "the database file is damaged",
+    "resources": "the database server is out of resources",
+}
+
+
+def storage_error(error: DBAPIError, url: str, *, writing: bool) -> StorageError | None:
+    """The error to show for a database call that failed because of its environment, or None for any other
+    failure (a bug, a refused constraint, a trigger: the caller re-raises those unchanged).
+
+    The message says what happened and what it means: e.g. "the disk is full; your last change was not
+    saved", then the database and the driver's own words.
+    """
+    orig = error.orig
+    kind: str | None = None
+    code = getattr(orig, "sqlite_errorcode", None)
+    if code is not None:
+        kind = _SQLITE_KINDS.get(code & 0xFF)
+    else:
+        state = getattr(orig, "sqlstate", None) or ""
+        kind = _POSTGRES_KINDS.get(state) or _POSTGRES_KINDS.get(state[:2])
+        if kind is None and not state and (error.connection_invalidated or isinstance(error, OperationalError)):
+            kind = "unreachable"  # no SQLSTATE: the connection failed or was lost
+    if kind is None:
+        return None
+    if not writing:
+        outcome = "nothing could be read"
+    elif kind == "unreachable":  # the connection may have dropped after the commit was sent
+        outcome = "your last change may not have been saved"
+    else:
+        outcome = "your last change was not saved"
+    shown = make_url(url).render_as_string(hide_password=True)
+    reason = " ".join(str(orig if orig is not None else error).split())
+    return StorageError(f"{_WHAT[kind]}; {outcome} (database {shown}: {reason})", kind=kind)
+
+
+@contextmanager
+def _reported(url: str, *, writing: bool) -> Iterator[None]:
+    try:
+        yield
+    except DBAPIError as e:
+        failure = storage_error(e, url, writing=writing)
+        if failure is None:
+            raise
+        raise failure from e
 
 
 @dataclass
@@ -106,14 +197,32 @@ class Store:
 
     @contextmanager
     def write(self) -> Iterator[Session]:
-        """A session in one write transaction: committed at the end, rolled back on error."""
-        with Session(self.engine, expire_on_commit=False) as session, session.begin():
+        """A session in one write transaction: committed at the end, rolled back on error.
+
+        Raises:
+            StorageError: the database could not be written (see :func:`storage_error`).
+        """
+        with (
+            _reported(self.url, writing=True),
+            Session(self.engine, expire_on_commit=False) as session,
+            session.begin(),
+        ):
             yield session
+
+    @contextmanager
+    def begin(self) -> Iterator[Connection]:
+        """A Core connection in one write transaction (for hot paths without the ORM); same errors as write."""
+        with _reported(self.url, writing=True), self.engine.begin() as connection:
+            yield connection
 
     @contextmanager
     def read(self) -> Iterator[Session]:
         """A session for reading (on SQLite a deferred transaction that never blocks writers)."""
-        with Session(self._read_engine, expire_on_commit=False) as session, session.begin():
+        with (
+            _reported(self.url, writing=False),
+            Session(self._read_engine, expire_on_commit=False) as session,
+            session.begin(),
+        ):
             yield session
 
     @property
@@ -259,5 +368,6 @@ __all__ = [
     "make_engine",
     "now",
     "open_store",
+    "storage_error",
     "upgrade",
 ]

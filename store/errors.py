@@ -33,6 +33,21 @@ class ImmutableError(StoreError):
     """An approved version or the audit log cannot be changed."""
 
 
+class StorageError(StoreError):
+    """The database could not do what was asked: a full disk, a read-only database, a revoked privilege,
+    a lock held too long, a server that cannot be reached. The transaction was rolled back, so what was
+    stored before is intact.
+
+    Attributes:
+        kind: ``disk_full``, ``read_only``, ``no_permission``, ``busy``, ``io_error``, ``unreachable``,
+            ``damaged`` or ``resources``.
+    """
+
+    def __init__(self, message: str, *, kind: str) -> None:
+        super().__init__(message)
+        self.kind = kind
+
+
 class ConflictError(StoreError):
     """The assessment changed since the caller read it; nothing was overwritten.
 
@@ -81,5 +96,6 @@ __all__ = [
     "NotAllowedError",
     "NotFoundError",
     "ReviewIncompleteError",
+    "StorageError",
     "StoreError",
 ]

@@ -294,7 +294,7 @@ def _write_outcomes(store: Store, pending: list[tuple[RescoreChange, int]], acto
         .values(outcome=bindparam("b_outcome"), dpia_verdict=bindparam("b_dpia"), ai_act_status=bindparam("b_ai"))
     )
     at = now()
-    with store.engine.begin() as connection:
+    with store.begin() as connection:
         written = []
         for change, version in pending:
             assert change.after is not None
