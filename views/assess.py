@@ -14,7 +14,7 @@ from engine.evaluation import Evaluation
 from engine.model import Questionnaire
 from engine.scoring import evaluate
 from views.answer_text import answer_text, question_title
-from views.autosave import pending_conflicts, resolve
+from views.autosave import pending_conflicts, resolve, save_again
 from views.context import (
     Draft,
     User,
@@ -117,6 +117,8 @@ def header(d: Draft, q: Questionnaire, evaluation: Evaluation) -> None:
         st.info(d.notice)
     if d.problems:
         st.error("\n".join(f"- {p}" for p in d.problems))
+    if d.unsaved:
+        st.button(t("autosave.again", n=len(d.unsaved)), key="autosave-again", on_click=save_again, type="primary")
 
 
 def conflicts(d: Draft, q: Questionnaire) -> None:

@@ -6,6 +6,10 @@ A save that loses a race (:class:`store.ConflictError`) is handled in one of two
   re-applied on top of the newer version and the draft picks up the other person's answers;
 * someone else changed the same question: nothing is overwritten, the store keeps both values in its
   conflicts table and the page shows them side by side until the person chooses (:func:`resolve`).
+
+A save the database refuses (:class:`store.StorageError`: a full disk, a read-only database, a server that
+cannot be reached) changes nothing stored; the answer stays in its widget and in ``Draft.unsaved``, and
+:func:`save_again` saves it once the database works again.
 """
 
 from __future__ import annotations
@@ -34,11 +38,35 @@ def save(question_id: str, value: Any) -> None:
     except store.ConflictError as conflict:
         _after_conflict(d, question_id, previous, conflict, user.id)
         return
+    except store.StorageError as e:
+        d.problems = [*problem_lines(e), t("autosave.kept")]
+        d.unsaved[question_id] = value  # the widget keeps it too
+        return
     except DpiaError as e:
         d.problems = problem_lines(e)
         forget_widgets_of({question_id})  # the widget goes back to the saved value
         return
+    d.unsaved.pop(question_id, None)
     _apply(d, question_id, saved)
+
+
+def save_again() -> None:
+    """Save the answers the database refused, in the order they were given; stop at the first that fails."""
+    d = draft()
+    if d is None:
+        return
+    pending = dict(d.unsaved)
+    for question_id, value in pending.items():
+        save(question_id, value)
+        current = draft()
+        if current is None:
+            return
+        if current is not d:  # a conflict reopened the assessment: keep the rest for the next try
+            current.unsaved = {q: v for q, v in pending.items() if q != question_id} | current.unsaved
+            return
+        if question_id in d.unsaved:
+            return
+        forget_widgets_of({question_id})  # its widget may have been redrawn from the stored value meanwhile
 
 
 def _apply(d: Draft, question_id: str, saved: store.Saved) -> None:

@@ -289,6 +289,7 @@ class Draft:
     review_date: dt.date | None
     problems: list[str] = field(default_factory=list)
     notice: str | None = None
+    unsaved: dict[str, Any] = field(default_factory=dict)  # answers the database refused, by question id
     check_conflicts: bool = True  # look for saves of this person that lost a race (on open, after a conflict)
     saved_this_run: bool = False  # the draft was just written by this session's own autosave
 
@@ -373,7 +374,7 @@ def sync_draft() -> Draft | None:
     d.check_conflicts = True
     changed = {q for q in set(view.answers) | set(d.answers) if view.answers.get(q) != d.answers.get(q)}
     fresh = Draft.of(view)
-    fresh.problems, fresh.notice, fresh.check_conflicts = d.problems, d.notice, True
+    fresh.problems, fresh.notice, fresh.unsaved, fresh.check_conflicts = d.problems, d.notice, d.unsaved, True
     st.session_state[DRAFT] = fresh
     forget_widgets_of(changed)
     return fresh

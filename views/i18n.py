@@ -142,6 +142,9 @@ WORDS: dict[str, dict[str, str]] = {
         "conflict.dismiss": "Dismiss",
         "conflict.merged": "Someone else changed other answers meanwhile: they are shown, and yours is saved.",
         "conflict.happened": "Your change was not saved: someone else changed the same answer. Choose below.",
+        # the database could not be written (full disk, read-only, unreachable)
+        "autosave.kept": "Your answer is still on this page: press “Save again” once the database works again.",
+        "autosave.again": "Save again ({n} unsaved)",
         # live panel
         "panel.title": "Outcome so far",
         "criteria.title": "WP248 criteria met: {n} of {total}",
@@ -379,6 +382,11 @@ WORDS: dict[str, dict[str, str]] = {
         "conflict.happened": (
             "Votre modification n'est pas enregistrée : quelqu'un a modifié la même réponse. Choisissez ci-dessous."
         ),
+        "autosave.kept": (
+            "Votre réponse reste sur cette page : cliquez sur « Enregistrer à nouveau » quand la base de données "
+            "fonctionne de nouveau."
+        ),
+        "autosave.again": "Enregistrer à nouveau ({n} non enregistrées)",
         "panel.title": "Résultat à ce stade",
         "criteria.title": "Critères WP248 remplis : {n} sur {total}",
         "criteria.met": "rempli",
