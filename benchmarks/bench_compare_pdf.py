@@ -22,6 +22,8 @@ A route whose dependency is missing is skipped with the reason.
 from __future__ import annotations
 
 import argparse
+import contextlib
+import ctypes
 import os
 import shutil
 import statistics
@@ -122,16 +124,38 @@ def document(name: str, q: Questionnaire, a: Assessment, folder: Path) -> Docume
     return Document(name, q, a, model, record, html_file)
 
 
-def run_route(route: str, render: Callable[[], bytes], runs: int) -> Result:
-    """Render once to warm up (fonts, imports, the browser's first page), then ``runs`` times."""
-    pdf = render()
-    wall, cpu = [], []
-    for _ in range(runs):
-        c, w = tree_cpu(), time.perf_counter()
-        render()
-        wall.append(time.perf_counter() - w)
-        cpu.append(tree_cpu() - c)
-    return Result(route, pages(pdf), len(pdf) / 1024, wall, cpu)
+@dataclass
+class Route:
+    name: str
+    render: Callable[[], bytes]
+    runs: int
+    settle: Callable[[], None] | None = None  # after the wall time, before the CPU time is read
+
+
+def run_routes(routes: list[Route]) -> list[Result]:
+    """Render each route once to warm up (fonts, imports, the browser's first page), then in turns.
+
+    Taking turns (route 1, 2, 3, ..., then again) spreads other load on a shared machine over every
+    route, so the ratios hold better than the absolute times.
+    """
+    results = []
+    for route in routes:
+        pdf = route.render()
+        if route.settle:
+            route.settle()
+        results.append(Result(route.name, pages(pdf), len(pdf) / 1024, [], []))
+    for turn in range(max(r.runs for r in routes)):
+        for route, result in zip(routes, results, strict=True):
+            if turn >= route.runs:
+                continue
+            c, w = tree_cpu(), time.perf_counter()
+            route.render()
+            assert result.wall is not None and result.cpu is not None
+            result.wall.append(time.perf_counter() - w)
+            if route.settle:
+                route.settle()
+            result.cpu.append(tree_cpu() - c)
+    return results
 
 
 # --- the routes ------------------------------------------------------------------------------------
@@ -194,22 +218,61 @@ class WarmChromium:
         self.playwright.stop()
 
 
-def chromium_cli(executable: str, doc: Document, folder: Path) -> bytes:
-    out = folder / f"{doc.name}-cli.pdf"
-    subprocess.run(
-        [
-            executable,
-            "--headless",
-            *CHROMIUM_ARGS,
-            "--no-pdf-header-footer",
-            f"--print-to-pdf={out}",
-            doc.html_file.as_uri(),
-        ],
-        check=True,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    return out.read_bytes()
+class ChromiumCli:
+    """``chromium --headless --print-to-pdf``, one browser process per render.
+
+    Some of its helpers outlive the browser process and would be re-parented to init, their CPU
+    lost: as a child subreaper this process inherits them, and :meth:`settle` reaps them (after the
+    wall time is taken: the command has returned and the PDF is written by then), so their CPU counts.
+    """
+
+    def __init__(self, executable: str) -> None:
+        self.executable = executable
+        self.before: set[int] = set()
+
+    def render(self, doc: Document, folder: Path) -> bytes:
+        out = folder / f"{doc.name}-cli.pdf"
+        self.before = _children()
+        flags = [*CHROMIUM_ARGS, "--no-pdf-header-footer", f"--print-to-pdf={out}"]
+        subprocess.run(
+            [self.executable, "--headless", *flags, doc.html_file.as_uri()],
+            check=True,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        return out.read_bytes()
+
+    def settle(self) -> None:
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            orphans = _children() - self.before
+            if not orphans:
+                return
+            for pid in orphans:
+                with contextlib.suppress(ChildProcessError):
+                    os.waitpid(pid, os.WNOHANG)
+            time.sleep(0.02)
+
+
+def _children() -> set[int]:
+    """Ids of this process's children (not its grandchildren)."""
+    me = str(os.getpid())
+    out = set()
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat") as f:
+                    if f.read().rsplit(")", 1)[1].split()[1] == me:
+                        out.add(int(entry))
+            except (OSError, IndexError):
+                continue
+    return out
+
+
+def become_subreaper() -> None:
+    """Orphaned descendants (Chromium's helpers) become our children, so their CPU can be counted (Linux)."""
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL(None, use_errno=True).prctl(36, 1, 0, 0, 0)  # PR_SET_CHILD_SUBREAPER
 
 
 def find_chromium() -> str | None:
@@ -228,32 +291,35 @@ def compare(
     The slow routes (a cold browser per render, WeasyPrint) run half as many times, at least twice.
     """
     slow = max(2, runs // 2)
-    results = [run_route(route, fn, runs) for route, fn in reportlab_routes(doc)]
+    routes = [Route(name, fn, runs) for name, fn in reportlab_routes(doc)]
+    skipped = []
     if isinstance(warm, WarmChromium):
-        results.append(
-            run_route("Chromium warm (Playwright): HTML of the model -> PDF", lambda: warm.render(doc, folder), runs)
+        routes.append(
+            Route("Chromium warm (Playwright): HTML of the model -> PDF", lambda: warm.render(doc, folder), runs)
         )
     else:
-        results.append(Result("Chromium warm (Playwright)", skipped=warm))
+        skipped.append(Result("Chromium warm (Playwright)", skipped=warm))
     if chromium:
-        results.append(
-            run_route(
+        cli = ChromiumCli(chromium)
+        routes.append(
+            Route(
                 "Chromium CLI --print-to-pdf (a cold browser per render)",
-                lambda: chromium_cli(chromium, doc, folder),
+                lambda: cli.render(doc, folder),
                 slow,
+                cli.settle,
             )
         )
     else:
-        results.append(Result("Chromium CLI", skipped=NO_CHROMIUM))
+        skipped.append(Result("Chromium CLI", skipped=NO_CHROMIUM))
     try:
-        routes = weasyprint_routes(doc)
+        weasy = weasyprint_routes(doc)
     except (ImportError, OSError) as e:  # OSError: pango or its friends missing
-        results.append(
+        skipped.append(
             Result("WeasyPrint", skipped=f"weasyprint unusable: {e} (pip install -r requirements-bench.txt)")
         )
     else:
-        results += [run_route(route, fn, slow) for route, fn in routes[: 2 if archival_too else 1]]
-    return results
+        routes += [Route(name, fn, slow) for name, fn in weasy[: 2 if archival_too else 1]]
+    return run_routes(routes) + skipped
 
 
 def start_warm(chromium: str | None) -> WarmChromium | str:
@@ -269,24 +335,23 @@ def start_warm(chromium: str | None) -> WarmChromium | str:
 
 
 def print_table(title: str, results: list[Result]) -> None:
-    full = results[0]
-    layout = results[1]
-    assert full.cpu and layout.cpu and full.wall and layout.wall
+    """Ratios against ReportLab's full render_pdf and, like for like with the HTML routes, its layout alone."""
+    full, layout = (statistics.median(x.wall or [0.0]) for x in results[:2])
+    layout_cpu = statistics.median(results[1].cpu or [0.0])
     print(f"\n### {title}\n")
     print(
         "| route | pages | KiB | runs | median wall s | median CPU s (all processes) | "
-        "× ReportLab render_pdf (wall) | × ReportLab layout (wall) |"
+        "× render_pdf (wall) | × RL layout (wall) | × RL layout (CPU) |"
     )
-    print("|---|---|---|---|---|---|---|---|")
+    print("|---|---|---|---|---|---|---|---|---|")
     for r in results:
-        if r.skipped:
-            print(f"| {r.route} | skipped: {r.skipped} | | | | | | |")
+        if r.skipped or not r.wall or not r.cpu:
+            print(f"| {r.route} | skipped: {r.skipped} | | | | | | | |")
             continue
-        assert r.wall and r.cpu
-        wall = statistics.median(r.wall)
+        wall, cpu = statistics.median(r.wall), statistics.median(r.cpu)
         print(
-            f"| {r.route} | {r.pages} | {r.kib:,.0f} | {len(r.wall)} | {wall:.3f} | {statistics.median(r.cpu):.3f} | "
-            f"{wall / statistics.median(full.wall):.2f} | {wall / statistics.median(layout.wall):.2f} |"
+            f"| {r.route} | {r.pages} | {r.kib:,.0f} | {len(r.wall)} | {wall:.3f} | {cpu:.3f} | "
+            f"{wall / full:.2f} | {wall / layout:.2f} | {cpu / layout_cpu:.2f} |"
         )
 
 
@@ -304,6 +369,7 @@ def main() -> int:
         except PackageNotFoundError:
             return "not installed"
 
+    become_subreaper()
     chromium = find_chromium()
     browser = "none"
     if chromium:
@@ -336,9 +402,10 @@ def main() -> int:
     load = os.getloadavg()[0]
     print(
         f"\nload average at the end: {load:.2f} on {os.cpu_count()} CPUs. Wall times are medians after one warm-up "
-        "render; the command-line Chromium and WeasyPrint routes run half as many times (at least twice). "
-        "CPU counts every process of the route (Chromium's helpers and Playwright's driver included; for the "
-        "command line, only the helpers the browser reaps itself). WeasyPrint's PDF/A-3b run: the hotel report only."
+        "render, the routes taking turns; the command-line Chromium and WeasyPrint routes run half as many times "
+        "(at least twice). "
+        "CPU counts every process of the route (Chromium's helpers and Playwright's driver included). "
+        "WeasyPrint's PDF/A-3b run: the hotel report only."
     )
     return 0
 
@@ -353,7 +420,9 @@ def keep(doc: Document, target: Path, folder: Path, chromium: str | None, warm: 
     if isinstance(warm, WarmChromium):
         (target / f"{doc.name}-chromium.pdf").write_bytes(warm.render(doc, folder))
     if chromium:
-        (target / f"{doc.name}-chromium-cli.pdf").write_bytes(chromium_cli(chromium, doc, folder))
+        cli = ChromiumCli(chromium)
+        (target / f"{doc.name}-chromium-cli.pdf").write_bytes(cli.render(doc, folder))
+        cli.settle()
     try:
         for index, (_route, fn) in enumerate(weasyprint_routes(doc)):
             (target / f"{doc.name}-weasyprint{'-pdfa' if index else ''}.pdf").write_bytes(fn())

@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import json
 import math
+import os
 import statistics
 import sys
 import time
@@ -66,6 +67,7 @@ TIMED_ANSWERS = ROOT / "examples" / "hotel-emotion-cameras-dpia.yaml"
 BUDGET_S = 3.0  # wall seconds of measurement per engine (at least MIN_RUNS runs)
 MIN_RUNS = 15
 MAX_RUNS = 3000
+ROUNDS = 5  # the engines take turns, so a burst of other load hits all of them
 _F, _U, _T = Tri.FALSE.value, Tri.UNKNOWN.value, Tri.TRUE.value
 
 
@@ -522,22 +524,43 @@ class Figures:
     cpu: float
 
 
-def measure(name: str, what: str, fn: Callable[[], Any]) -> Figures:
-    """Wall and CPU time of the same calls (CPU is the steadier one on a shared machine)."""
-    fn()  # warm: imports, caches, first-call costs
-    start = time.perf_counter()
-    fn()
-    once = max(time.perf_counter() - start, 1e-6)
-    n = max(MIN_RUNS, min(MAX_RUNS, int(BUDGET_S / once)))
-    wall, cpu = [], []
-    for _ in range(n):
-        w, c = time.perf_counter(), time.process_time()
-        fn()
-        cpu.append(time.process_time() - c)
-        wall.append(time.perf_counter() - w)
-    wall.sort()
-    p99 = wall[max(0, math.ceil(0.99 * n) - 1)]
-    return Figures(name, what, n, statistics.median(wall), p99, statistics.median(cpu))
+@dataclass
+class Case:
+    name: str
+    what: str
+    fn: Callable[[], Any]
+
+
+def measure(cases: list[Case]) -> list[Figures]:
+    """Wall and CPU time of the same calls, the cases taking turns in ROUNDS rounds.
+
+    Taking turns spreads a burst of other work over every case, so the ratios hold better than
+    the absolute figures on a shared machine. Each case gets about BUDGET_S seconds, and one
+    untimed call at the start of each of its rounds (the other cases ran in between).
+    """
+    counts = []
+    for case in cases:
+        case.fn()  # warm: imports, caches, first-call costs
+        start = time.perf_counter()
+        case.fn()
+        once = max(time.perf_counter() - start, 1e-6)
+        counts.append(math.ceil(max(MIN_RUNS, min(MAX_RUNS, int(BUDGET_S / once))) / ROUNDS))
+    wall: list[list[float]] = [[] for _ in cases]
+    cpu: list[list[float]] = [[] for _ in cases]
+    for _ in range(ROUNDS):
+        for index, case in enumerate(cases):
+            case.fn()
+            for _ in range(counts[index]):
+                w, c = time.perf_counter(), time.process_time()
+                case.fn()
+                cpu[index].append(time.process_time() - c)
+                wall[index].append(time.perf_counter() - w)
+    out = []
+    for case, walls, cpus in zip(cases, wall, cpu, strict=True):
+        walls.sort()
+        p99 = walls[max(0, math.ceil(0.99 * len(walls)) - 1)]
+        out.append(Figures(case.name, case.what, len(walls), statistics.median(walls), p99, statistics.median(cpus)))
+    return out
 
 
 def ms(seconds: float) -> str:
@@ -618,19 +641,21 @@ def main() -> int:
         f"\n### Timing: all {len(named)} conditions of {q.id}, one answer set "
         f"(examples/{TIMED_ANSWERS.name}: {decided} decided, {len(named) - decided} UNKNOWN in ours)\n"
     )
-    figures = [measure(e.name, e.what, lambda e=e: e.run(prepared)) for e in engines]
 
     def cold() -> None:
         q.render_cache.clear()
         evaluate(q, answers)
 
-    figures.append(measure("ours, evaluate() cold", "the whole Evaluation, nothing memoised", cold))
-    figures.append(
-        measure(
-            "ours, evaluate() warm",
-            "the whole Evaluation, findings memoised (an app rerun)",
-            lambda: evaluate(q, answers),
-        )
+    figures = measure(
+        [
+            *(Case(e.name, e.what, lambda e=e: e.run(prepared)) for e in engines),
+            Case("ours, evaluate() cold", "the whole Evaluation, nothing memoised", cold),
+            Case(
+                "ours, evaluate() warm",
+                "the whole Evaluation, findings memoised (an app rerun)",
+                lambda: evaluate(q, answers),
+            ),
+        ]
     )
     base = figures[0].cpu
     full = next(f.cpu for f in figures if f.name == "ours, evaluate() cold")
@@ -649,7 +674,10 @@ def main() -> int:
         if e.compile_s:
             print(f"  {e.name}: {e.compile_s * 1e3:.1f} ms")
     print("  JSON Logic (panzi-json-logic): none (the rule is interpreted as data on every run)")
-    print(f"\np99 with fewer than 100 runs is the slowest run. Budget {BUDGET_S:.0f} s per engine.")
+    print(
+        f"\np99 with fewer than 100 runs is the slowest run. About {BUDGET_S:.0f} s per engine, "
+        f"in {ROUNDS} rounds taken in turn; load average at the end {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs."
+    )
     return 0
 
 
