@@ -18,12 +18,13 @@ from pathlib import Path
 
 from engine.answers import LoadedAnswers, load_answers
 from engine.errors import DpiaError, ProblemsError
-from engine.evaluation import Evaluation
+from engine.evaluation import Evaluation, Finding
 from engine.i18n import LANGUAGES, message
 from engine.lint import lint
 from engine.loader import Catalog, load_catalog
 from engine.model import SEVERITY_ORDER, Questionnaire
 from engine.scoring import evaluate
+from engine.whatif import alternatives
 
 EXIT_OK = 0
 EXIT_BAD_INPUT = 1
@@ -128,20 +129,26 @@ def cmd_schema(args: argparse.Namespace) -> int:
 
 
 def cmd_score(args: argparse.Namespace) -> int:
+    if args.what_if and args.format == "json":
+        print(
+            "dpia score: --what-if goes with --format text (the JSON output is the Evaluation contract)",
+            file=sys.stderr,
+        )
+        return EXIT_BAD_INPUT
     loaded = read_assessment(args.answers, args.questionnaires)
     evaluation = evaluate(loaded.questionnaire, loaded.assessment.answers, args.lang)
     if args.format == "json":
         print(evaluation.to_json())
     else:
-        print(render_text(loaded, evaluation))
+        print(render_text(loaded, evaluation, what_if=args.what_if))
     if args.fail_on and fail_on_reached(evaluation, args.fail_on):
         print(f"--fail-on {args.fail_on}: reached", file=sys.stderr)
         return EXIT_FAIL_ON
     return EXIT_OK
 
 
-def render_text(loaded: LoadedAnswers, ev: Evaluation) -> str:
-    """A short report: verdict, reasons, flags with why."""
+def render_text(loaded: LoadedAnswers, ev: Evaluation, *, what_if: bool = False) -> str:
+    """A short report: verdict, reasons, flags with why (and, with ``what_if``, the answers that would clear each)."""
     lang = ev.lang
     q = loaded.questionnaire
     meta = loaded.assessment.metadata
@@ -177,6 +184,8 @@ def render_text(loaded: LoadedAnswers, ev: Evaluation) -> str:
             lines.append(f"    {say('cli.refs')} " + "; ".join(f.references))
         if f.recommendation:
             lines.append(f"    {say('cli.instead')} {f.recommendation}")
+        if what_if:
+            lines += _what_if_lines(loaded, ev, f)
     if ev.undecided:
         lines += ["", say("cli.undecided", n=len(ev.undecided))]
         for u in ev.undecided:
@@ -185,6 +194,23 @@ def render_text(loaded: LoadedAnswers, ev: Evaluation) -> str:
     if ev.missing_required:
         lines.append(f"{say('cli.missing')} " + ", ".join(ev.missing_required))
     return "\n".join(lines)
+
+
+def _what_if_lines(loaded: LoadedAnswers, ev: Evaluation, finding: Finding) -> list[str]:
+    lang = ev.lang
+    found = alternatives(loaded.questionnaire, loaded.assessment.answers, ev, finding, lang)
+    if not found:
+        return [f"    {message(lang, 'cli.whatif.none')}"]
+    lines = []
+    for alternative in found:
+        effects = []
+        if alternative.verdict:
+            effects.append(message(lang, "cli.whatif.verdict", verdict=message(lang, f"verdict.{alternative.verdict}")))
+        if alternative.raises:
+            effects.append(message(lang, "cli.whatif.raises", titles="; ".join(alternative.raises)))
+        tail = f" ({'; '.join(effects)})" if effects else ""
+        lines.append(f"    {message(lang, 'cli.whatif.if', change=alternative.change)}{tail}")
+    return lines
 
 
 def list_item_name(q: Questionnaire, key: str, lang: str) -> str:
@@ -231,6 +257,11 @@ def _score_args(parser: argparse.ArgumentParser) -> None:
         "--fail-on",
         choices=FAIL_ON_LEVELS,
         help="exit 3 when the DPIA verdict (required, recommended) or a finding's severity reaches this",
+    )
+    parser.add_argument(
+        "--what-if",
+        action="store_true",
+        help="under each flag, the single answers that would clear it, each checked by scoring again (text only)",
     )
     _questionnaires_option(parser)
 

@@ -11,6 +11,13 @@ LANGUAGES = ("en", "fr")
 
 MESSAGES: dict[str, dict[str, str]] = {
     "en": {
+        "whatif.set": "{q}: {v}",
+        "whatif.drop": "{q} without “{v}”",
+        "whatif.add": "{q} including “{v}”",
+        "whatif.risk": "{q}: {axis} {phase} measures brought down to “{v}”",
+        "whatif.remove_row": "{q}: without row {row}",
+        "whatif.axis.likelihood": "likelihood",
+        "whatif.axis.severity": "severity",
         "verdict.required": "DPIA required",
         "verdict.recommended": "DPIA recommended",
         "verdict.not_required": "DPIA not required",
@@ -73,9 +80,20 @@ MESSAGES: dict[str, dict[str, str]] = {
         "cli.completion": "completion:",
         "cli.missing": "missing required:",
         "cli.art36": "Art. 36 prior consultation:",
+        "cli.whatif.if": "would clear if {change}",
+        "cli.whatif.none": "no single answer clears this flag (it follows from other flags or several answers)",
+        "cli.whatif.verdict": "DPIA verdict: {verdict}",
+        "cli.whatif.raises": "but raises: {titles}",
         "list.item": "{list}, item {item}",
     },
     "fr": {
+        "whatif.set": "{q} : {v}",
+        "whatif.drop": "{q} sans « {v} »",
+        "whatif.add": "{q} avec « {v} »",
+        "whatif.risk": "{q} : {axis} {phase} mesures ramenée à « {v} »",
+        "whatif.remove_row": "{q} : sans la ligne {row}",
+        "whatif.axis.likelihood": "vraisemblance",
+        "whatif.axis.severity": "gravité",
         "verdict.required": "AIPD obligatoire",
         "verdict.recommended": "AIPD recommandée",
         "verdict.not_required": "AIPD non obligatoire",
@@ -138,6 +156,12 @@ MESSAGES: dict[str, dict[str, str]] = {
         "cli.completion": "avancement :",
         "cli.missing": "réponses obligatoires manquantes :",
         "cli.art36": "Consultation préalable (art. 36) :",
+        "cli.whatif.if": "serait levé si {change}",
+        "cli.whatif.none": (
+            "aucune réponse seule ne lève cette alerte (elle découle d'autres alertes ou de plusieurs réponses)"
+        ),
+        "cli.whatif.verdict": "verdict AIPD : {verdict}",
+        "cli.whatif.raises": "mais lève : {titles}",
         "list.item": "{list}, point {item}",
     },
 }

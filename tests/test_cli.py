@@ -64,6 +64,25 @@ def test_score_text_reads_like_a_short_report(capsys: pytest.CaptureFixture[str]
     assert "parce que : " in out and "à la place : " in out
 
 
+def test_score_what_if_lists_under_each_flag_the_answers_that_would_clear_it(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    hotel = str(ROOT / "examples" / "hotel-emotion-cameras.yaml")
+    assert main(["score", hotel, "--what-if"]) == EXIT_OK
+    out = capsys.readouterr().out
+    emotion = out.split("(R-AIA-ANNEX3-1C)")[1].split("\n- [")[0]
+    assert "would clear if Biometric analysis without “Infer emotions, moods or intentions”" in emotion
+    large_scale = out.split("(R-ART35-3B)")[1].split("\n- [")[0]
+    assert "no single answer clears this flag" in large_scale  # it rests on other flags
+    assert main(["score", hotel, "--what-if", "--lang", "fr"]) == EXIT_OK
+    assert "serait levé si " in capsys.readouterr().out
+
+
+def test_score_what_if_with_json_is_refused_saying_why(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["score", HOTEL, "--questionnaires", SAMPLE, "--what-if", "--format", "json"]) == EXIT_BAD_INPUT
+    assert "--what-if goes with --format text" in capsys.readouterr().err
+
+
 @pytest.mark.parametrize(
     ("level", "expected"),
     [("required", EXIT_FAIL_ON), ("critical", EXIT_FAIL_ON), ("high", EXIT_FAIL_ON), ("info", EXIT_FAIL_ON)],

@@ -495,27 +495,6 @@ WORDS: dict[str, dict[str, str]] = {
     },
 }
 
-WHATIF_WORDS: dict[str, dict[str, str]] = {
-    "en": {
-        "set": "{q}: {v}",
-        "drop": "{q} without “{v}”",
-        "add": "{q} including “{v}”",
-        "risk": "{q}: {axis} {phase} measures brought down to “{v}”",
-        "remove_row": "{q}: without row {row}",
-        "axis.likelihood": "likelihood",
-        "axis.severity": "severity",
-    },
-    "fr": {
-        "set": "{q} : {v}",
-        "drop": "{q} sans « {v} »",
-        "add": "{q} avec « {v} »",
-        "risk": "{q} : {axis} {phase} mesures ramenée à « {v} »",
-        "remove_row": "{q} : sans la ligne {row}",
-        "axis.likelihood": "vraisemblance",
-        "axis.severity": "gravité",
-    },
-}
-
 
 def words(lang: str, key: str, table: dict[str, dict[str, str]] = WORDS, **values: object) -> str:
     """``key`` in ``lang`` (English when the language is unknown), formatted with ``values``."""

@@ -14,9 +14,9 @@ import streamlit as st
 from engine.evaluation import Evaluation, Finding
 from engine.i18n import message
 from engine.model import Questionnaire
+from engine.whatif import alternatives
 from views.answer_text import question_title
 from views.i18n import t
-from views.whatif import alternatives
 
 # Colour always comes with the word it stands for (a badge or background around the word itself).
 SEVERITY_COLOUR = {"critical": "red", "high": "orange", "medium": "yellow", "low": "blue", "info": "gray"}

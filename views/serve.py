@@ -53,7 +53,6 @@ _USED_BY_THE_PAGES = (
     "views.autosave",
     "views.outcome",
     "views.question_widgets",
-    "views.whatif",
 )
 _OUTSIDE_A_RUN = (
     "streamlit.runtime.caching.cache_data_api",

@@ -8,8 +8,9 @@ from pathlib import Path
 
 import pytest
 
+from engine.i18n import MESSAGES
 from tests.app.conftest import ROOT, SAMPLE, new_app
-from views.i18n import WHATIF_WORDS, WORDS
+from views.i18n import WORDS
 
 BROKEN = ROOT / "tests" / "fixtures" / "broken"
 
@@ -80,12 +81,12 @@ def test_when_signed_in_with_oidc_then_the_id_token_names_the_user_and_roles_com
     assert [s.value for s in at.subheader][:1] == ["Waiting for review"]
 
 
-def test_both_languages_have_the_same_words() -> None:
-    assert set(WORDS["en"]) == set(WORDS["fr"])
-    assert set(WHATIF_WORDS["en"]) == set(WHATIF_WORDS["fr"])
-    for key in WORDS["en"]:
-        fields_en = set(re.findall(r"{(\w+)}", WORDS["en"][key]))
-        assert fields_en == set(re.findall(r"{(\w+)}", WORDS["fr"][key])), key
+@pytest.mark.parametrize("table", [WORDS, MESSAGES], ids=["app", "engine"])
+def test_both_languages_have_the_same_words_with_the_same_fields(table: dict[str, dict[str, str]]) -> None:
+    assert set(table["en"]) == set(table["fr"])
+    for key in table["en"]:
+        fields_en = set(re.findall(r"{(\w+)}", table["en"][key]))
+        assert fields_en == set(re.findall(r"{(\w+)}", table["fr"][key])), key
 
 
 def test_every_word_the_pages_use_exists() -> None:

@@ -6,7 +6,7 @@ from typing import Any
 
 from engine.model import Questionnaire
 from engine.scoring import evaluate
-from views.whatif import alternatives
+from engine.whatif import alternatives
 
 
 def changes_for(q: Questionnaire, answers: dict[str, Any], rule_id: str, lang: str = "en") -> dict[str, Any]:

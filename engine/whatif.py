@@ -1,5 +1,7 @@
 """ "What would change the outcome": for one flag, the single answers that, changed, would clear it.
 
+Used by the app's live panel and by ``dpia score --what-if``.
+
 Kept honest and simple: candidates come from the flag's own trace (each answer that made the rule fire),
 one answer changed at a time, and every candidate is checked by running :func:`engine.scoring.evaluate` on
 the changed answers. Only candidates that really clear the flag are shown, together with what else the
@@ -20,7 +22,6 @@ from engine.evaluation import Evaluation, Finding, TraceItem
 from engine.i18n import message
 from engine.model import Questionnaire
 from engine.scoring import evaluate
-from views.i18n import WHATIF_WORDS, words
 
 MAX_OPTIONS_TRIED = 4  # other options tried for one single-choice answer
 MEMO_SIZE = 512
@@ -220,4 +221,4 @@ def _row_candidates(q: Questionnaire, answers: dict[str, Any], item: TraceItem, 
 
 
 def _words(lang: str, key: str, **values: str) -> str:
-    return words(lang, key, WHATIF_WORDS, **values)
+    return message(lang, f"whatif.{key}", **values)
