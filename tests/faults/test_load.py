@@ -15,7 +15,7 @@ from benchmarks.bench_load import check, run_load, set_up
 from store.models import Assessment, table_of
 
 USERS = 20
-OPS = 10  # per person
+OPS = 6  # per person
 
 
 def test_when_20_people_edit_and_review_at_once_then_every_acknowledged_write_is_stored_as_written(
@@ -26,6 +26,8 @@ def test_when_20_people_edit_and_review_at_once_then_every_acknowledged_write_is
     assert result.errors == []
     assert [len(r.latencies) for r in result.reports] == [OPS] * USERS
     assert {r.role for r in result.reports} == {"author", "reviewer"}
+    # the team's 6 sessions all start on the same shared assessment at the same version: 5 conflicts at least
+    assert sum(len(r.refused) for r in result.reports) >= 5
     assert check(db_url, setup, result.reports) == []
     # the check sees a write that went missing: overwrite one acknowledged answer behind the store's back
     written = next(w for r in result.reports for w in r.writes if w.assessment in setup.solo)
