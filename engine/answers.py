@@ -30,7 +30,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from engine.errors import AnswersError, Problem, UnknownQuestionnaireError
 from engine.model import RISK_FIELDS, Group, Questionnaire, RiskRating
 from engine.review import Review
-from engine.yamlsafe import MAX_BYTES, Document, YamlProblems, read_yaml
+from engine.yamlsafe import MAX_BYTES, Document, YamlProblems, decode_utf8, read_yaml
 from engine.yamlsafe import Path as DocPath
 
 ANSWERS_MAX_BYTES = 4 * MAX_BYTES
@@ -72,9 +72,10 @@ class LoadedAnswers:
 
 
 def read_answers_document(raw: bytes, name: str) -> Document:
-    """Parse an answers file: JSON when it looks like JSON, YAML otherwise."""
+    """Parse an answers file: JSON when named so or when it looks like JSON, YAML otherwise."""
     stripped = raw.lstrip()
-    if name.endswith(".json") or stripped.startswith(b"{"):
+    yaml_named = name.endswith((".yaml", ".yml"))  # a YAML file may well open with a flow mapping "{"
+    if name.endswith(".json") or (stripped.startswith(b"{") and not yaml_named):
         return _read_json(raw, name)
     try:
         return read_yaml(raw, name, max_bytes=ANSWERS_MAX_BYTES)
@@ -95,9 +96,11 @@ def _read_json(raw: bytes, name: str) -> Document:
         return out
 
     try:
-        data = json.loads(raw.decode("utf-8"), object_pairs_hook=no_duplicates)
-    except UnicodeDecodeError as e:
-        raise AnswersError([Problem(name, 0, 0, "", f"not valid UTF-8 at byte offset {e.start}")]) from e
+        text = decode_utf8(raw, name)
+    except YamlProblems as e:
+        raise AnswersError(e.problems) from e
+    try:
+        data = json.loads(text, object_pairs_hook=no_duplicates)
     except json.JSONDecodeError as e:
         raise AnswersError([Problem(name, e.lineno, e.colno, "", f"invalid JSON: {e.msg}")]) from e
     except (ValueError, RecursionError) as e:

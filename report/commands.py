@@ -94,10 +94,10 @@ def answers_yaml(data: dict[str, Any]) -> str:
             return True
 
     def text(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
+        if _TYPED_PLAIN.match(value) or "\x85" in value:  # PyYAML writes NEL as is, then reads it as a line break
+            return dumper.represent_scalar("tag:yaml.org,2002:str", value, style='"')
         if "\n" in value:
             return dumper.represent_scalar("tag:yaml.org,2002:str", value, style="|")
-        if _TYPED_PLAIN.match(value):
-            return dumper.represent_scalar("tag:yaml.org,2002:str", value, style='"')
         return dumper.represent_str(value)
 
     Dumper.add_representer(str, text)
