@@ -162,3 +162,9 @@ def test_any_bytes_as_an_answers_file_are_refused_with_located_problems(raw: byt
 def test_any_text_answer_reads_back_unchanged_from_the_import_command_output(question: str, text: str) -> None:
     doc = {"questionnaire": "sample", "metadata": {"feature": text or "f"}, "answers": {question: text}}
     checked_or_refused(json.dumps(doc).encode(), "text.json")
+
+
+def test_a_yaml_answers_file_in_flow_style_is_read_as_yaml() -> None:
+    # it opens with "{" like JSON: it was read as JSON and refused ("invalid JSON")
+    raw = b"{questionnaire: sample, metadata: {feature: Cameras}, answers: {tech.cameras: yes}}\n"
+    assert parse_answers(raw, "flow.yaml", catalog()).assessment.answers == {"tech.cameras": True}
