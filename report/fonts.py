@@ -172,7 +172,7 @@ class Typesetter:
         run: list[str] = []
         current: str | None = None
         for ch in s:
-            if ch == "\n" or ord(ch) in face:
+            if ch == "\n" or (ord(ch) in face and ch <= "\uffff"):  # beyond the BMP: see _font_for
                 font: str | None = None
             else:
                 choice = self._font_for(ch, style)
