@@ -75,7 +75,13 @@ def read_archive(pdf_bytes: bytes) -> Archive:
         evaluation: Evaluation | None = Evaluation.model_validate(record.get("evaluation"))
     except ValidationError:
         evaluation = None  # written by another engine version: the answers still re-score
-    questionnaire = record.get("questionnaire") or {}
+    # what the record says beside the assessment is informative only: a wrong shape is ignored, never fatal
+    questionnaire = record.get("questionnaire")
+    if not isinstance(questionnaire, dict):
+        questionnaire = {}
+    report = record.get("report")
+    if not isinstance(report, dict):
+        report = {}
     return Archive(
         assessment=assessment,
         questionnaire_id=str(questionnaire.get("id", assessment.questionnaire)),
@@ -84,7 +90,7 @@ def read_archive(pdf_bytes: bytes) -> Archive:
         attachment_sha256=sha256(raw),
         printed_sha256=_printed_hash(pdf_bytes),
         evaluation=evaluation,
-        report=dict(record.get("report") or {}),
+        report=dict(report),
         record=record,
         attachment=raw,
         mime_type=mime,
