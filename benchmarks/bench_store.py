@@ -35,6 +35,7 @@ import store  # noqa: E402
 from engine.answers import check_answers  # noqa: E402
 from engine.loader import load_catalog, load_text  # noqa: E402
 from engine.model import Questionnaire  # noqa: E402
+from engine.scoring import outcome as score_outcome  # noqa: E402
 from store.db import now  # noqa: E402
 from store.models import Assessment, User, UserRole  # noqa: E402
 
@@ -86,7 +87,7 @@ def seed(db: store.Store, count: int, q: Questionnaire) -> float:
     for answers in answer_patterns():
         checked, problems = check_answers(q, answers)
         assert not problems, problems
-        patterns.append((checked, store.outcome_of(store.assessments.evaluate(q, checked))))
+        patterns.append((checked, score_outcome(q, checked)))
     at = now()
     with db.write() as session:
         if session.get(User, "bench") is None:
