@@ -207,29 +207,27 @@ def _yes_no(_: Questionnaire, question: Any, value: Any) -> tuple[Any, list[tupl
     return None, [((), f"expected yes or no, got {value!r}")]
 
 
-def _options(question: Any) -> list[str]:
-    return [o.value for o in question.options]
-
-
 def _single(_: Questionnaire, question: Any, value: Any) -> tuple[Any, list[tuple[DocPath, str]]]:
-    options = _options(question)
-    if isinstance(value, str) and value in options:
+    if isinstance(value, str) and value in question.option_set:
         return value, []
-    return None, [((), f"{value!r} is not one of the options: {', '.join(options)}")]
+    return None, [((), f"{value!r} is not one of the options: {', '.join(question.option_values)}")]
 
 
 def _multi(_: Questionnaire, question: Any, value: Any) -> tuple[Any, list[tuple[DocPath, str]]]:
-    options = _options(question)
     if not isinstance(value, list):
         return None, [((), f"expected a list of options, got {value!r}")]
+    allowed = question.option_set
+    if all(isinstance(v, str) for v in value) and len(chosen := set(value)) == len(value) and chosen <= allowed:
+        # the common case: known options, each once
+        # keep the questionnaire's option order so equal answers compare equal
+        return [o for o in question.option_values if o in chosen], []
     errors: list[tuple[DocPath, str]] = []
     for index, item in enumerate(value):
-        if not isinstance(item, str) or item not in options:
-            errors.append(((index,), f"{item!r} is not one of the options: {', '.join(options)}"))
+        if not isinstance(item, str) or item not in allowed:
+            errors.append(((index,), f"{item!r} is not one of the options: {', '.join(question.option_values)}"))
         elif value.index(item) != index:
             errors.append(((index,), f"{item!r} is listed twice"))
-    # keep the questionnaire's option order so equal answers compare equal
-    return ([o for o in options if o in value] if not errors else None), errors
+    return None, errors
 
 
 def _text(_: Questionnaire, question: Any, value: Any) -> tuple[Any, list[tuple[DocPath, str]]]:

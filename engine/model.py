@@ -76,12 +76,25 @@ class YesNo(_QuestionBase):
     kind: Literal["yes_no"]
 
 
-class SingleChoice(_QuestionBase):
+class _Choice(_QuestionBase):
+    options: list[Option]
+
+    @cached_property
+    def option_values(self) -> tuple[str, ...]:
+        """The options' values, in order."""
+        return tuple(o.value for o in self.options)
+
+    @cached_property
+    def option_set(self) -> frozenset[str]:
+        return frozenset(self.option_values)
+
+
+class SingleChoice(_Choice):
     kind: Literal["single_choice"]
     options: list[Option] = Field(min_length=2, max_length=MAX_OPTIONS)
 
 
-class MultiChoice(_QuestionBase):
+class MultiChoice(_Choice):
     kind: Literal["multi_choice"]
     options: list[Option] = Field(min_length=1, max_length=MAX_OPTIONS)
 
