@@ -16,11 +16,12 @@ from pathlib import Path
 from typing import IO, Any
 
 from sqlalchemy import bindparam, insert, or_, select, update
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from engine.answers import Assessment as EngineAssessment
 from engine.answers import check_answers
-from engine.errors import AnswersError, Problem, UnknownQuestionnaireError
+from engine.errors import AnswersError, DpiaError, Problem, UnknownQuestionnaireError
 from engine.scoring import outcome
 from store.assessments import (
     OUTCOME_KEYS,
@@ -498,7 +499,22 @@ def import_export(store: Store, data: Mapping[str, Any], *, actor: str, source: 
         raise StoreError(f"{source}: not a {EXPORT_FORMAT} file")
     if data.get("format_version") != EXPORT_VERSION:
         raise StoreError(f"{source}: export format version {data.get('format_version')!r}; this store reads 1")
-    return [_import_record(store, item, actor, source) for item in data.get("assessments", [])]
+    records = data.get("assessments", [])
+    if not isinstance(records, list):
+        raise StoreError(f"{source}: 'assessments' is not a list")
+    results = []
+    for index, item in enumerate(records, start=1):
+        try:
+            results.append(_import_record(store, item, actor, source))
+        except DpiaError:
+            raise
+        except (LookupError, TypeError, ValueError, AttributeError, AssertionError, SQLAlchemyError) as e:
+            # a damaged or hand-edited export: say which record, not a traceback (nothing of it was written)
+            cause = getattr(e, "orig", None) or e  # the database's own words, without SQLAlchemy's SQL dump
+            words = " ".join(str(cause).split())
+            what = f"missing {e}" if isinstance(e, KeyError) else f"{type(cause).__name__}: {words}"
+            raise StoreError(f"{source}: assessment {index} is not a valid export record ({what[:300]})") from e
+    return results
 
 
 def _import_record(store: Store, item: Mapping[str, Any], actor: str, source: str) -> ImportResult:

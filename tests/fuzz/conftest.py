@@ -8,6 +8,8 @@ bounded ``max_examples``; ``DPIA_FUZZ_SCALE=10`` multiplies them for a deeper ru
 
 from __future__ import annotations
 
+import contextlib
+import io
 import os
 import signal
 from collections.abc import Iterator
@@ -65,6 +67,16 @@ def no_hang(seconds: float = HANG_SECONDS) -> Iterator[None]:
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
+
+
+def run_cli(*args: str) -> tuple[int, str]:
+    """``dpia ARGS`` in this process: its exit code and standard error (a foreign exception escapes)."""
+    import cli
+
+    err = io.StringIO()
+    with contextlib.redirect_stderr(err), contextlib.redirect_stdout(io.StringIO()):
+        code = cli.main(list(args))
+    return code, err.getvalue()
 
 
 def assert_located(error: ProblemsError, name: str) -> None:

@@ -6,7 +6,6 @@ Each input goes through every way a PDF comes in: ``read_archive``, ``verify_pdf
 
 from __future__ import annotations
 
-import contextlib
 import io
 import json
 import tempfile
@@ -21,12 +20,11 @@ from hypothesis import example, given
 from hypothesis import strategies as st
 from pikepdf import Name
 
-import cli
 import store
 from engine.answers import load_answers
 from engine.errors import DpiaError
 from report import ArchiveError, read_archive, render_pdf, verify_pdf
-from tests.fuzz.conftest import SAMPLE_HOTEL, catalog, fuzz_settings, no_hang
+from tests.fuzz.conftest import SAMPLE_HOTEL, catalog, fuzz_settings, no_hang, run_cli
 from tests.fuzz.strategies import drawn, json_values, mutate
 from tests.report.report_helpers import with_review
 
@@ -131,14 +129,6 @@ def db(tmp_path_factory: pytest.TempPathFactory) -> Iterator[store.Store]:
     opened = store.open_store(f"sqlite:///{folder}/imports.sqlite", questionnaires=catalog())
     yield opened
     opened.close()
-
-
-def run_cli(*args: str) -> tuple[int, str]:
-    """``dpia ARGS`` in this process: its exit code and standard error (a foreign exception escapes)."""
-    err = io.StringIO()
-    with contextlib.redirect_stderr(err), contextlib.redirect_stdout(io.StringIO()):
-        code = cli.main(list(args))
-    return code, err.getvalue()
 
 
 def check_every_way_in(raw: bytes, db: store.Store) -> None:
