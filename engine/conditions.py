@@ -27,6 +27,7 @@ from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from dataclasses import field as dc_field
 from enum import Enum
+from operator import attrgetter
 from typing import Annotated, Any, Literal, NamedTuple
 
 from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, model_validator
@@ -918,11 +919,16 @@ def _criterion_value(name: str) -> Callable[[Derived], Tri]:
 
 
 def _table_value(table: str, key: str) -> Callable[[Derived], Tri]:
+    values_of = attrgetter(table)
+    if key == "any":
+
+        def read_any(d: Derived) -> Tri:
+            return _BY_VALUE[max((_VALUE_OF[v] for v in values_of(d).values()), default=0)]
+
+        return read_any
+
     def read(d: Derived) -> Tri:
-        values: dict[str, Tri] = getattr(d, table)
-        if key == "any":
-            return _BY_VALUE[max((_VALUE_OF[v] for v in values.values()), default=0)]
-        return values.get(key, FALSE)
+        return values_of(d).get(key, FALSE)  # type: ignore[no-any-return]
 
     return read
 
@@ -960,7 +966,11 @@ def derived_key_function(cond: Condition) -> Callable[[Derived], tuple[Any, ...]
         elif isinstance(leaf, RiskLevel):
             readers.append(lambda d: repr(sorted(d.risk_levels.items())))
 
+    if len(readers) == 1:
+        (only,) = readers
+        return lambda derived: (only(derived),)
+
     def key(derived: Derived) -> tuple[Any, ...]:
-        return tuple(read(derived) for read in readers)
+        return tuple([read(derived) for read in readers])
 
     return key

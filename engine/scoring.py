@@ -35,7 +35,7 @@ from engine.evaluation import (
     Undecided,
 )
 from engine.i18n import message
-from engine.model import AI_ACT_ORDER, SEVERITY_ORDER, Questionnaire, RiskRating, Rule
+from engine.model import AI_ACT_ORDER, SEVERITY_ORDER, Questionnaire, RiskRating, Rule, VerdictEntry
 
 
 def evaluate(q: Questionnaire, answers: dict[str, Any], lang: str | None = None) -> Evaluation:
@@ -398,25 +398,29 @@ def _dpia(q: Questionnaire, ctx: Context, lang: str, basis: list[str]) -> DpiaOu
     if policy is None:
         return DpiaOutcome(verdict="not_required", reason="", policy_entry=None, basis=basis, provisional=True)
     provisional = False
+    decided: VerdictEntry | None = None
     for entry, when in q.compiled_policy:
         value = _BY_VALUE[when(ctx)]
         if value is Tri.TRUE:
-            return DpiaOutcome(
-                verdict=entry.verdict,
-                reason=q.text(entry.reason, lang),
-                policy_entry=entry.id,
-                basis=basis,
-                provisional=provisional,
-            )
+            decided = entry
+            break
         if value is Tri.UNKNOWN:
             provisional = True
-    return DpiaOutcome(
-        verdict=policy.otherwise.verdict,
-        reason=q.text(policy.otherwise.reason, lang),
-        policy_entry=None,
-        basis=basis,
-        provisional=provisional,
-    )
+    key = ("dpia", lang, decided.id if decided else None, provisional, tuple(basis))
+    cached: DpiaOutcome | None = q.render_cache.get(key)
+    if cached is None:
+        verdict, reason = (
+            (decided.verdict, decided.reason) if decided else (policy.otherwise.verdict, policy.otherwise.reason)
+        )
+        cached = DpiaOutcome(
+            verdict=verdict,
+            reason=q.text(reason, lang),
+            policy_entry=decided.id if decided else None,
+            basis=basis,
+            provisional=provisional,
+        )
+        q.render_cache[key] = cached
+    return cached
 
 
 def _basis(derived: Derived, fired: list[Rule], national_lists: list[str]) -> list[str]:
