@@ -17,6 +17,7 @@ too long, a lost server) raises :class:`store.errors.StorageError`, which says s
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import os
 import threading
 from collections.abc import Iterator
@@ -26,7 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Connection, Engine, create_engine, event, text
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import Session
 
@@ -62,7 +63,12 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
     if backend == "sqlite":
         database = parsed.database or ""
         if database and database != ":memory:" and not database.startswith("file:"):
-            Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+            folder = Path(database).expanduser().parent
+            try:
+                folder.mkdir(parents=True, exist_ok=True)
+            except OSError as e:  # a file where a folder should be, no permission, a read-only mount
+                kind = _OS_KINDS.get(e.errno or 0, "unreachable")
+                raise _opening_error(url, kind, f"cannot create the folder {folder}: {e.strerror}") from e
         engine = create_engine(url, **kwargs)
         _configure_sqlite(engine)
         return engine
@@ -133,6 +139,30 @@ _WHAT = {
 }
 
 
+_OS_KINDS = {
+    errno.EROFS: "read_only",
+    errno.ENOSPC: "disk_full",
+    errno.EACCES: "no_permission",
+    errno.EPERM: "no_permission",
+}
+
+
+def _kind(error: DBAPIError) -> str | None:
+    """What the failure means for the person (a key of ``_WHAT``), or None when the environment is not at fault."""
+    code = getattr(error.orig, "sqlite_errorcode", None)
+    if code is not None:
+        return _SQLITE_KINDS.get(code & 0xFF)
+    state = getattr(error.orig, "sqlstate", None) or ""
+    kind = _POSTGRES_KINDS.get(state) or _POSTGRES_KINDS.get(state[:2])
+    if kind is None and not state and (error.connection_invalidated or isinstance(error, OperationalError)):
+        kind = "unreachable"  # no SQLSTATE: the connection failed or was lost
+    return kind
+
+
+def _reason(error: DBAPIError) -> str:
+    return " ".join(str(error.orig if error.orig is not None else error).split())
+
+
 def storage_error(error: DBAPIError, url: str, *, writing: bool) -> StorageError | None:
     """The error to show for a database call that failed because of its environment, or None for any other
     failure (a bug, a refused constraint, a trigger: the caller re-raises those unchanged).
@@ -140,16 +170,7 @@ def storage_error(error: DBAPIError, url: str, *, writing: bool) -> StorageError
     The message says what happened and what it means: e.g. "the disk is full; your last change was not
     saved", then the database and the driver's own words.
     """
-    orig = error.orig
-    kind: str | None = None
-    code = getattr(orig, "sqlite_errorcode", None)
-    if code is not None:
-        kind = _SQLITE_KINDS.get(code & 0xFF)
-    else:
-        state = getattr(orig, "sqlstate", None) or ""
-        kind = _POSTGRES_KINDS.get(state) or _POSTGRES_KINDS.get(state[:2])
-        if kind is None and not state and (error.connection_invalidated or isinstance(error, OperationalError)):
-            kind = "unreachable"  # no SQLSTATE: the connection failed or was lost
+    kind = _kind(error)
     if kind is None:
         return None
     if not writing:
@@ -159,8 +180,25 @@ def storage_error(error: DBAPIError, url: str, *, writing: bool) -> StorageError
     else:
         outcome = "your last change was not saved"
     shown = make_url(url).render_as_string(hide_password=True)
-    reason = " ".join(str(orig if orig is not None else error).split())
-    return StorageError(f"{_WHAT[kind]}; {outcome} (database {shown}: {reason})", kind=kind)
+    return StorageError(f"{_WHAT[kind]}; {outcome} (database {shown}: {_reason(error)})", kind=kind)
+
+
+def _opening_error(url: str | URL, kind: str, reason: str) -> StorageError:
+    """The error for a database that cannot be opened, created or migrated: "cannot open the database <URL,
+    password hidden>: <what happened> (<the driver's or the system's words>)"."""
+    shown = make_url(url).render_as_string(hide_password=True)
+    return StorageError(f"cannot open the database {shown}: {_WHAT[kind]} ({reason})", kind=kind)
+
+
+@contextmanager
+def _opening(url: str | URL) -> Iterator[None]:
+    try:
+        yield
+    except DBAPIError as e:
+        kind = _kind(e) or ("unreachable" if isinstance(e, OperationalError) else None)
+        if kind is None:  # a bug or a broken migration: not the environment's fault
+            raise
+        raise _opening_error(url, kind, _reason(e)) from e
 
 
 @contextmanager
@@ -286,7 +324,11 @@ def open_store(
         questionnaire_paths = list(from_env.split(os.pathsep)) if from_env else [PROJECT_QUESTIONNAIRES]
     store = Store(url, engine, [Path(p) for p in questionnaire_paths], questionnaires)
     if migrate:
-        upgrade(store.engine)
+        try:
+            upgrade(store.engine)
+        except BaseException:
+            engine.dispose()  # a caller that tries again later opens a new engine
+            raise
     return store
 
 
@@ -330,23 +372,23 @@ def upgrade(engine: Engine, target: str = "head") -> str | None:
 
     Returns:
         The revision the database is at afterwards.
+
+    Raises:
+        StorageError: the database cannot be reached, read, created or written (a server out of reach, a
+            file that is not a database, a read-only folder...), in words with the URL (password hidden).
     """
     from alembic import command
 
     wanted = head_revision() if target == "head" else target
-    try:
+    with _opening(engine.url):
         at = current_revision(engine)
-    except OperationalError as e:  # the server is down, the file cannot be opened, ...
-        shown = engine.url.render_as_string(hide_password=True)
-        reason = str(e.orig).strip() if e.orig is not None else str(e)
-        raise StoreError(f"cannot open the database {shown}: {reason}") from e
-    if at == wanted:
-        return wanted
-    with engine.begin() as connection:  # SQLite: BEGIN IMMEDIATE, i.e. one migrator at a time
-        if connection.dialect.name == "postgresql":
-            connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _MIGRATION_LOCK_KEY})
-        command.upgrade(alembic_config(connection), target)
-    return current_revision(engine)
+        if at == wanted:
+            return wanted
+        with engine.begin() as connection:  # SQLite: BEGIN IMMEDIATE, i.e. one migrator at a time
+            if connection.dialect.name == "postgresql":
+                connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _MIGRATION_LOCK_KEY})
+            command.upgrade(alembic_config(connection), target)
+        return current_revision(engine)
 
 
 def downgrade(engine: Engine, target: str) -> None:

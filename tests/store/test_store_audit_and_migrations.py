@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import random
+import socket
 import threading
+from pathlib import Path
 
 import pytest
 from alembic.autogenerate import compare_metadata
@@ -111,6 +114,50 @@ def test_when_the_env_names_a_url_then_it_is_used(monkeypatch: pytest.MonkeyPatc
     monkeypatch.setenv("DPIA_DATABASE_URL", url)
     assert store.database_url() == url
     assert store.database_url("sqlite:///x.sqlite") == "sqlite:///x.sqlite"
+
+
+def closed_port() -> int:
+    """A loopback port nobody listens on."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.mark.parametrize(
+    ("case", "kind", "what"),
+    [
+        ("server-out-of-reach", "unreachable", "the database cannot be reached or opened (connection failed"),
+        ("not-a-database", "damaged", "the database file is damaged (file is not a database)"),
+        ("folder-under-a-file", "unreachable", "the database cannot be reached or opened (cannot create the folder"),
+    ],
+)
+def test_when_the_database_cannot_be_opened_then_a_storage_error_says_why_without_the_password(
+    tmp_path: Path, case: str, kind: str, what: str
+) -> None:
+    if case == "server-out-of-reach":
+        url = f"postgresql+psycopg://dpia:s3cret-pw@127.0.0.1:{closed_port()}/dpia"
+    elif case == "not-a-database":
+        (tmp_path / "app.sqlite").write_bytes(random.Random(7).randbytes(8192))
+        url = f"sqlite:///{tmp_path}/app.sqlite"
+    else:
+        (tmp_path / "file").write_text("a file, not a folder")
+        url = f"sqlite:///{tmp_path}/file/data/app.sqlite"
+    with pytest.raises(store.StorageError) as caught:
+        store.open_store(url, questionnaires={})
+    shown = url.replace("s3cret-pw", "***")
+    assert caught.value.kind == kind
+    assert str(caught.value).startswith(f"cannot open the database {shown}: {what}"), str(caught.value)
+    assert "s3cret-pw" not in str(caught.value)
+
+
+def test_when_a_broken_sqlite_file_is_replaced_then_the_store_opens_again(tmp_path: Path) -> None:
+    path = tmp_path / "app.sqlite"
+    path.write_bytes(b"not a database" * 512)
+    with pytest.raises(store.StorageError, match="damaged"):
+        store.open_store(f"sqlite:///{path}", questionnaires={})
+    path.unlink()
+    with store.open_store(f"sqlite:///{path}", questionnaires={}) as opened:
+        assert current_revision(opened.engine) == head_revision()
 
 
 def revisions() -> list[str]:
