@@ -4,7 +4,7 @@ This entry point sets the language, signs the person in (OIDC through ``st.login
 ``[auth]`` section, otherwise a local mode where they pick a display name and a role), keeps
 ``?assessment=ID`` in the URL on every run so a refresh or a shared link reopens the same assessment, and
 hands over to one page module per page in ``views/`` (never ``pages/``: Streamlit would switch to its legacy
-multipage mode).
+multipage mode). When the database fails while a page runs, the page says so (:func:`database_trouble_shown`).
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from views.context import (
     LOCAL_ROLES,
     auth_configured,
     choose_user,
+    database_trouble_shown,
     draft,
     forget_widgets,
     open_assessment,
@@ -99,7 +100,6 @@ def main() -> None:
     language()
     start_run()
     sign_in()
-    deep_link()
     pages = [
         st.Page("views/home.py", title=t("page.home"), icon=":material/home:", default=True),
         st.Page("views/assess.py", title=t("page.assess"), icon=":material/edit_note:", url_path="assess"),
@@ -112,7 +112,12 @@ def main() -> None:
             url_path="questionnaires",
         ),
     ]
-    st.navigation(pages).run()
+    page = st.navigation(pages)
+    # The sidebar, the language and the page list are drawn; from here on the database is read, and when it
+    # fails the page says what happened and what to do instead of showing a traceback.
+    with database_trouble_shown():
+        deep_link()
+        page.run()
 
 
 main()

@@ -12,7 +12,8 @@ import datetime as dt
 import os
 import re
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -188,8 +189,8 @@ def choose_user(choice: tuple[str, ...] | None) -> None:
     The store learns of it on the first :func:`current_user` call, after the page has started drawing.
     """
     if choice is None:
-        st.session_state.pop("user", None)
-        st.session_state.pop("user_choice", None)
+        for key in ("user", "user_choice", "signin_error"):
+            st.session_state.pop(key, None)
         return
     st.session_state["user_choice"] = choice
 
@@ -210,7 +211,7 @@ def current_user() -> User | None:
             return user
         action = sign_in_oidc
     signed, error = attempt(action)
-    st.session_state["signin_problems"] = problem_lines(error) if error is not None else []
+    st.session_state["signin_error"] = error
     if error is not None:
         st.session_state.pop("user", None)
     return signed  # type: ignore[no-any-return]
@@ -258,11 +259,13 @@ def require_user() -> User:
     """The signed-in user, or a prompt to sign in (and the page stops there)."""
     user = current_user()
     if user is None:
-        problems = st.session_state.get("signin_problems")
-        if problems:
-            st.error("\n".join(f"- {p}" for p in problems))
-        else:
+        error = st.session_state.get("signin_error")
+        if error is None:
             st.info(t("signin.needed"))
+        elif is_storage_error(error):
+            raise error  # the database failed, not the sign-in: the page's guard says what to do
+        else:
+            st.error("\n".join(f"- {p}" for p in problem_lines(error)))
         st.stop()
     return user
 
@@ -414,6 +417,43 @@ def show_error(error: DpiaError) -> None:
         st.error(lines[0])
     else:
         st.error("\n".join(f"- {line}" for line in lines))
+
+
+def is_storage_error(error: BaseException | None) -> bool:
+    """Whether the store raised this because the database failed (:class:`store.StorageError`)."""
+    if not isinstance(error, DpiaError):
+        return False
+    import store  # loaded already when the store raised it
+
+    return isinstance(error, store.StorageError)
+
+
+def storage_trouble(error: DpiaError) -> str:
+    """What happened to the database and what to do, in the person's language, then the store's own words
+    (the database URL with its password hidden, and the driver's message)."""
+    kind = getattr(error, "kind", "unreachable")
+    details = re.sub(r"([\\`*_\[\]<>#|~$])", r"\\\1", str(error))  # shown as written, not as Markdown
+    return f"{t(f'storage.{kind}')}\n\n{t('storage.details', details=details)}"
+
+
+@contextmanager
+def database_trouble_shown() -> Iterator[None]:
+    """Run a page; when the database fails (a server out of reach, a file that is not a database, a folder
+    where the database cannot be created...), say so above the page instead of showing a traceback.
+
+    What the page drew before the failure stays. Nothing about the failure is kept: a failed open is not
+    cached (neither by :func:`_resource` nor by ``st.cache_resource``), so the next run tries again and the
+    page comes back as soon as the database does.
+    """
+    slot = st.empty()
+    try:
+        yield
+    except DpiaError as e:
+        if not is_storage_error(e):
+            raise
+        with slot.container():
+            st.error(storage_trouble(e), icon=":material/database:")
+            st.button(t("storage.retry"), key="storage-retry", icon=":material/refresh:")  # a rerun
 
 
 def attempt(action: Callable[[], Any]) -> tuple[Any, DpiaError | None]:

@@ -145,6 +145,41 @@ WORDS: dict[str, dict[str, str]] = {
         # the database could not be written (full disk, read-only, unreachable)
         "autosave.kept": "Your answer is still on this page: press “Save again” once the database works again.",
         "autosave.again": "Save again ({n} unsaved)",
+        # the database failed while a page was read (by StorageError.kind), and what to do
+        "storage.unreachable": (
+            "**The database cannot be reached or opened.** Nothing was changed: what is already saved in it is "
+            "safe. Try again when it is back; if it stays out of reach, tell the person who runs this app."
+        ),
+        "storage.damaged": (
+            "**The database file is damaged or is not a database.** Nothing was written to it. Tell the person "
+            "who runs this app: the file must be repaired or restored from a backup."
+        ),
+        "storage.disk_full": (
+            "**The database's disk is full.** What is already saved in it is safe; nothing new can be saved until "
+            "space is freed. Tell the person who runs this app, then try again."
+        ),
+        "storage.read_only": (
+            "**The database is read-only.** What is already saved in it is safe; nothing can be changed until it "
+            "is writable again. Tell the person who runs this app, then try again."
+        ),
+        "storage.no_permission": (
+            "**The database refused: this account lacks the permission.** What is already saved in it is safe. "
+            "Tell the person who runs this app, then try again."
+        ),
+        "storage.busy": (
+            "**The database stayed busy with other changes for too long.** What is already saved in it is safe. "
+            "Try again in a moment."
+        ),
+        "storage.io_error": (
+            "**The disk holding the database could not be read or written.** Nothing was changed. Tell the person "
+            "who runs this app, then try again."
+        ),
+        "storage.resources": (
+            "**The database server is out of resources.** What is already saved in it is safe. Try again in a "
+            "moment; if it keeps happening, tell the person who runs this app."
+        ),
+        "storage.details": "Details: {details}",
+        "storage.retry": "Try again",
         # live panel
         "panel.title": "Outcome so far",
         "criteria.title": "WP248 criteria met: {n} of {total}",
@@ -387,6 +422,45 @@ WORDS: dict[str, dict[str, str]] = {
             "fonctionne de nouveau."
         ),
         "autosave.again": "Enregistrer à nouveau ({n} non enregistrées)",
+        "storage.unreachable": (
+            "**La base de données est injoignable ou ne peut pas être ouverte.** Rien n'a été modifié : ce qui y "
+            "est déjà enregistré est en sécurité. Réessayez quand elle sera de retour ; si cela dure, prévenez la "
+            "personne qui gère cette application."
+        ),
+        "storage.damaged": (
+            "**Le fichier de la base de données est endommagé ou n'est pas une base de données.** Rien n'y a été "
+            "écrit. Prévenez la personne qui gère cette application : le fichier doit être réparé ou restauré "
+            "depuis une sauvegarde."
+        ),
+        "storage.disk_full": (
+            "**Le disque de la base de données est plein.** Ce qui y est déjà enregistré est en sécurité ; rien "
+            "de nouveau ne peut être enregistré avant que de la place soit libérée. Prévenez la personne qui gère "
+            "cette application, puis réessayez."
+        ),
+        "storage.read_only": (
+            "**La base de données est en lecture seule.** Ce qui y est déjà enregistré est en sécurité ; rien ne "
+            "peut être modifié tant qu'elle n'est pas de nouveau accessible en écriture. Prévenez la personne qui "
+            "gère cette application, puis réessayez."
+        ),
+        "storage.no_permission": (
+            "**La base de données a refusé : ce compte n'a pas la permission.** Ce qui y est déjà enregistré est "
+            "en sécurité. Prévenez la personne qui gère cette application, puis réessayez."
+        ),
+        "storage.busy": (
+            "**La base de données est restée occupée trop longtemps par d'autres modifications.** Ce qui y est "
+            "déjà enregistré est en sécurité. Réessayez dans un instant."
+        ),
+        "storage.io_error": (
+            "**Le disque de la base de données n'a pas pu être lu ou écrit.** Rien n'a été modifié. Prévenez la "
+            "personne qui gère cette application, puis réessayez."
+        ),
+        "storage.resources": (
+            "**Le serveur de base de données manque de ressources.** Ce qui y est déjà enregistré est en "
+            "sécurité. Réessayez dans un instant ; si cela se reproduit, prévenez la personne qui gère cette "
+            "application."
+        ),
+        "storage.details": "Détails : {details}",
+        "storage.retry": "Réessayer",
         "panel.title": "Résultat à ce stade",
         "criteria.title": "Critères WP248 remplis : {n} sur {total}",
         "criteria.met": "rempli",
