@@ -9,23 +9,20 @@ from __future__ import annotations
 import streamlit as st
 
 import store
-from engine.errors import DpiaError
 from engine.evaluation import Evaluation
 from engine.model import Questionnaire
 from engine.scoring import evaluate
 from views.answer_text import answer_text, question_title
-from views.autosave import pending_conflicts, resolve, save_again
+from views.autosave import pending_conflicts, resolve, save_about, save_again
 from views.context import (
     Draft,
     User,
     attempt,
-    current_user,
     draft,
     fuller_questionnaire,
     lang,
     open_assessment,
     open_draft_or_explain,
-    problem_lines,
     questionnaires,
     require_user,
     show_error,
@@ -117,8 +114,9 @@ def header(d: Draft, q: Questionnaire, evaluation: Evaluation) -> None:
         st.info(d.notice)
     if d.problems:
         st.error("\n".join(f"- {p}" for p in d.problems))
-    if d.unsaved:
-        st.button(t("autosave.again", n=len(d.unsaved)), key="autosave-again", on_click=save_again, type="primary")
+    unsaved = len(d.unsaved) + (d.unsaved_about is not None)
+    if unsaved:
+        st.button(t("autosave.again", n=unsaved), key="autosave-again", on_click=save_again, type="primary")
 
 
 def conflicts(d: Draft, q: Questionnaire) -> None:
@@ -245,37 +243,30 @@ def about(d: Draft, user: User, editable: bool) -> None:
         if not editable:
             st.markdown(d.metadata.get("description") or "")
             return
-        st.session_state.setdefault("q--meta-title", d.title)
-        st.session_state.setdefault("q--meta-description", d.metadata.get("description") or "")
-        st.session_state.setdefault("q--meta-review-date", d.review_date)
-        st.text_input(t("home.feature"), key="q--meta-title", on_change=_save_meta, max_chars=300)
-        st.text_area(t("assess.description"), key="q--meta-description", on_change=_save_meta, max_chars=20000)
-        st.date_input(t("home.review_date"), key="q--meta-review-date", on_change=_save_meta, format="YYYY-MM-DD")
+        shown = d.unsaved_about or {  # what the database refused stays on screen until it is saved
+            "title": d.title,
+            "description": d.metadata.get("description"),
+            "review_date": d.review_date,
+        }
+        st.session_state.setdefault("q--meta-title", shown["title"])
+        st.session_state.setdefault("q--meta-description", shown["description"] or "")
+        st.session_state.setdefault("q--meta-review-date", shown["review_date"])
+        st.text_input(t("home.feature"), key="q--meta-title", on_change=_save_about, max_chars=300)
+        st.text_area(t("assess.description"), key="q--meta-description", on_change=_save_about, max_chars=20000)
+        st.date_input(t("home.review_date"), key="q--meta-review-date", on_change=_save_about, format="YYYY-MM-DD")
 
 
-def _save_meta() -> None:
-    d, user = draft(), current_user()
-    if d is None or user is None:
+def _save_about() -> None:
+    d = draft()
+    if d is None:
         return
-    title = (st.session_state.get("q--meta-title") or "").strip() or d.title
-    description = (st.session_state.get("q--meta-description") or "").strip() or None
-    try:
-        view = store.save_metadata(
-            the_store(),
-            d.id,
-            d.version,
-            user.id,
-            title=title,
-            metadata={"description": description},
-            review_date=st.session_state.get("q--meta-review-date"),
-        )
-    except store.ConflictError:
-        open_assessment(d.id)
-        return
-    except DpiaError as e:
-        d.problems = problem_lines(e)
-        return
-    d.title, d.metadata, d.review_date, d.version = view.title, dict(view.metadata), view.review_date, view.version
+    save_about(
+        {
+            "title": (st.session_state.get("q--meta-title") or "").strip() or d.title,
+            "description": (st.session_state.get("q--meta-description") or "").strip() or None,
+            "review_date": st.session_state.get("q--meta-review-date"),
+        }
+    )
 
 
 def render() -> None:

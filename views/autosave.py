@@ -8,8 +8,8 @@ A save that loses a race (:class:`store.ConflictError`) is handled in one of two
   conflicts table and the page shows them side by side until the person chooses (:func:`resolve`).
 
 A save the database refuses (:class:`store.StorageError`: a full disk, a read-only database, a server that
-cannot be reached) changes nothing stored; the answer stays in its widget and in ``Draft.unsaved``, and
-:func:`save_again` saves it once the database works again.
+cannot be reached) changes nothing stored; the answer stays in its widget and in ``Draft.unsaved`` (the About
+fields in ``Draft.unsaved_about``), and :func:`save_again` saves them once the database works again.
 """
 
 from __future__ import annotations
@@ -32,9 +32,8 @@ def save(question_id: str, value: Any) -> None:
         return
     d.problems, d.notice = [], None
     previous = d.answers.get(question_id)
-    s = the_store()
     try:
-        saved = store.save_answer(s, d.id, question_id, value, d.version, user.id)
+        saved = store.save_answer(the_store(), d.id, question_id, value, d.version, user.id)
     except store.ConflictError as conflict:
         _after_conflict(d, question_id, previous, conflict, user.id)
         return
@@ -50,11 +49,51 @@ def save(question_id: str, value: Any) -> None:
     _apply(d, question_id, saved)
 
 
+def save_about(about: dict[str, Any]) -> None:
+    """Autosave the About fields of the open draft: ``title``, ``description`` and ``review_date``."""
+    d = draft()
+    user = current_user()
+    if d is None or user is None:
+        return
+    d.problems, d.notice = [], None
+    try:
+        view = store.save_metadata(
+            the_store(),
+            d.id,
+            d.version,
+            user.id,
+            title=about["title"],
+            metadata={"description": about["description"]},
+            review_date=about["review_date"],
+        )
+    except store.ConflictError:
+        open_assessment(d.id)
+        return
+    except store.StorageError as e:
+        d.problems = [*problem_lines(e), t("autosave.kept_about")]
+        d.unsaved_about = about  # the fields keep it too
+        return
+    except DpiaError as e:
+        d.problems = problem_lines(e)
+        return
+    d.unsaved_about = None
+    d.title, d.metadata, d.review_date, d.version = view.title, dict(view.metadata), view.review_date, view.version
+
+
 def save_again() -> None:
-    """Save the answers the database refused, in the order they were given; stop at the first that fails."""
+    """Save what the database refused: the About fields, then the answers in the order they were given; stop
+    at the first that fails."""
     d = draft()
     if d is None:
         return
+    if d.unsaved_about is not None:
+        save_about(d.unsaved_about)
+        current = draft()
+        if current is not d and current is not None:  # a conflict reopened the assessment
+            current.unsaved = d.unsaved | current.unsaved
+            return
+        if current is None or d.unsaved_about is not None:
+            return
     pending = dict(d.unsaved)
     for question_id, value in pending.items():
         save(question_id, value)
@@ -118,11 +157,10 @@ def resolve(conflict_id: int, keep_mine: bool) -> None:
     user = current_user()
     if d is None or user is None:
         return
-    s = the_store()
     try:
+        s = the_store()
         current = store.get_assessment(s, d.id)
         store.resolve_conflict(s, conflict_id, user.id, keep_mine=keep_mine, expected_version=current.version)
+        open_assessment(d.id)
     except DpiaError as e:
         d.problems = problem_lines(e)
-        return
-    open_assessment(d.id)

@@ -293,6 +293,7 @@ class Draft:
     problems: list[str] = field(default_factory=list)
     notice: str | None = None
     unsaved: dict[str, Any] = field(default_factory=dict)  # answers the database refused, by question id
+    unsaved_about: dict[str, Any] | None = None  # title, description and review date the database refused
     check_conflicts: bool = True  # look for saves of this person that lost a race (on open, after a conflict)
     saved_this_run: bool = False  # the draft was just written by this session's own autosave
 
@@ -378,6 +379,7 @@ def sync_draft() -> Draft | None:
     changed = {q for q in set(view.answers) | set(d.answers) if view.answers.get(q) != d.answers.get(q)}
     fresh = Draft.of(view)
     fresh.problems, fresh.notice, fresh.unsaved, fresh.check_conflicts = d.problems, d.notice, d.unsaved, True
+    fresh.unsaved_about = d.unsaved_about
     st.session_state[DRAFT] = fresh
     forget_widgets_of(changed)
     return fresh

@@ -145,6 +145,10 @@ WORDS: dict[str, dict[str, str]] = {
         # the database could not be written (full disk, read-only, unreachable)
         "autosave.kept": "Your answer is still on this page: press “Save again” once the database works again.",
         "autosave.again": "Save again ({n} unsaved)",
+        "autosave.kept_about": (
+            "Your title, description and review date are still on this page: press “Save again” once the "
+            "database works again."
+        ),
         # the database failed while a page was read (by StorageError.kind), and what to do
         "storage.unreachable": (
             "**The database cannot be reached or opened.** Nothing was changed: what is already saved in it is "
@@ -422,6 +426,10 @@ WORDS: dict[str, dict[str, str]] = {
             "fonctionne de nouveau."
         ),
         "autosave.again": "Enregistrer à nouveau ({n} non enregistrées)",
+        "autosave.kept_about": (
+            "Votre titre, votre description et votre date de revue restent sur cette page : cliquez sur "
+            "« Enregistrer à nouveau » quand la base de données fonctionne de nouveau."
+        ),
         "storage.unreachable": (
             "**La base de données est injoignable ou ne peut pas être ouverte.** Rien n'a été modifié : ce qui y "
             "est déjà enregistré est en sécurité. Réessayez quand elle sera de retour ; si cela dure, prévenez la "

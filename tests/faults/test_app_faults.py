@@ -91,3 +91,42 @@ def test_when_an_autosave_is_refused_then_the_page_says_why_and_the_answer_can_b
     assert not present(at, "autosave-again")
     assert at.text_area(key=widget_key("context.description")).value == typed
     assert stored(app_fault.url, aid) == typed
+
+
+def stored_about(url: str, assessment_id: str) -> tuple[str, str | None]:
+    opened = open_store_for(url)
+    try:
+        view = store.get_assessment(opened, assessment_id)
+        return view.title, view.metadata.get("description")
+    finally:
+        opened.close()
+
+
+def test_when_an_about_field_is_refused_then_the_page_says_why_and_it_can_be_saved_again(
+    app_fault: AppFault,
+) -> None:
+    at = new_app()
+    aid = create_through_home(at, "Mood cameras")
+    at.session_state["about-open"] = True  # the About expander
+    at.run()
+    app_fault.begin()
+    typed = "Typed while the database is broken: " + os.urandom(9000).hex()  # new pages on disk
+    at.text_area(key="q--meta-description").input(typed).run()
+    assert not at.exception, at.exception
+    shown = "\n".join(e.value for e in at.error)
+    assert SAID[app_fault.kind] in shown, shown
+    assert "Your title, description and review date are still on this page" in shown
+    assert at.text_area(key="q--meta-description").value == typed
+    for language in ("fr", "en"):  # the widgets start again: from what was refused
+        at.button_group(key="lang").set_value(language).run()
+        at.session_state["about-open"] = True  # its label changed: the expander closed
+        at.run()
+        assert at.text_area(key="q--meta-description").value == typed
+    assert stored_about(app_fault.url, aid) == ("Mood cameras", None)
+    app_fault.end()
+    at.button(key="autosave-again").click().run()
+    assert not at.exception, at.exception
+    assert all(SAID[app_fault.kind] not in e.value for e in at.error)
+    assert not present(at, "autosave-again")
+    assert at.text_area(key="q--meta-description").value == typed
+    assert stored_about(app_fault.url, aid) == ("Mood cameras", typed)
