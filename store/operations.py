@@ -517,7 +517,17 @@ def import_export(store: Store, data: Mapping[str, Any], *, actor: str, source: 
     return results
 
 
+def _mappings_or_fail(item: Mapping[str, Any], required: tuple[str, ...], optional: tuple[str, ...]) -> None:
+    """Refuse a record whose JSON columns are not mappings: stored, they could never be read back."""
+    for key in (*required, *optional):
+        if not isinstance(item.get(key) if key in required else item.get(key) or {}, dict):
+            raise TypeError(f"{key!r} is not a mapping")
+
+
 def _import_record(store: Store, item: Mapping[str, Any], actor: str, source: str) -> ImportResult:
+    _mappings_or_fail(item, ("metadata", "answers"), ("review", "outcome"))
+    for v in item.get("versions", []):
+        _mappings_or_fail(v, ("metadata", "answers", "review", "outcome"), ())
     assessment_id = item["id"]
     with store.write() as session:
         if session.get(Assessment, assessment_id) is not None:

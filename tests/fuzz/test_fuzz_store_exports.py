@@ -44,16 +44,8 @@ def stores(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[dict[str,
         target.close()
 
 
-@fuzz_settings(40)
-@given(st.data(), st.integers(1, 3))
-def test_a_damaged_store_export_is_imported_or_refused_with_a_clear_error(
-    stores: tuple[dict[str, Any], store.Store], data: st.DataObject, changes: int
-) -> None:
-    export, target = stores
-    doc: Any = json.loads(json.dumps(export))
-    doc["assessments"][0]["id"] = uuid.uuid4().hex  # a new one each time, or the import only skips it
-    for _ in range(changes):
-        doc = data.draw(drawn(mutate, doc), label="export")
+def imported_or_refused(doc: Any, target: store.Store) -> None:
+    """The property: a clear refusal, or an import whose assessments read back like any other."""
     with no_hang(), tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "export.json"
         path.write_text(json.dumps(doc), encoding="utf-8")
@@ -67,6 +59,33 @@ def test_a_damaged_store_export_is_imported_or_refused_with_a_clear_error(
             if result.imported:  # what was accepted reads back as any stored assessment does
                 store.get_assessment(target, result.assessment_id)
         store.list_assessments(target)
+
+
+@fuzz_settings(40)
+@given(st.data(), st.integers(1, 3))
+def test_a_damaged_store_export_is_imported_or_refused_with_a_clear_error(
+    stores: tuple[dict[str, Any], store.Store], data: st.DataObject, changes: int
+) -> None:
+    export, target = stores
+    doc: Any = json.loads(json.dumps(export))
+    doc["assessments"][0]["id"] = uuid.uuid4().hex  # a new one each time, or the import only skips it
+    for _ in range(changes):
+        doc = data.draw(drawn(mutate, doc), label="export")
+    imported_or_refused(doc, target)
+
+
+@pytest.mark.parametrize(
+    "change",
+    # each was imported, then get_assessment raised TypeError or ValueError on it for ever
+    [{"answers": None}, {"metadata": ["x"]}, {"metadata": None}, {"review": [1]}, {"versions": [{"answers": 1}]}],
+)
+def test_an_export_record_whose_data_is_not_a_mapping_is_refused(
+    stores: tuple[dict[str, Any], store.Store], change: dict[str, Any]
+) -> None:
+    export, target = stores
+    record = {**export["assessments"][0], **change, "id": uuid.uuid4().hex}
+    with pytest.raises(store.StoreError, match="is not a valid export record"):
+        store.import_export(target, {**export, "assessments": [record]}, actor="fuzz")
 
 
 def test_dpia_import_of_a_damaged_export_exits_1_with_the_record_named(
