@@ -12,6 +12,7 @@ pages, as it would without the warm-up.
 
 from __future__ import annotations
 
+import gc
 import importlib
 import logging
 import sys
@@ -38,12 +39,25 @@ def warm_up() -> float:
         context.the_store()
         for module in _USED_BY_THE_PAGES:
             importlib.import_module(module)
+        _warm_streamlit()
     except Exception as error:  # the pages report these themselves, in their own words
         log.warning("warm-up stopped early, the app will report it: %s", error)
     finally:
         for logger, level in zip(quiet, levels, strict=True):
             logger.setLevel(level)
+    # Everything loaded so far lives as long as the server: keep it out of the garbage collector's way.
+    # Streamlit runs a full collection after every script run; without this, each one walks all of it.
+    gc.collect()
+    gc.freeze()
     return time.perf_counter() - start
+
+
+def _warm_streamlit() -> None:
+    """What Streamlit itself does once, lazily, during the first visitor's first run."""
+    from streamlit import env_util, string_util
+
+    string_util.extract_leading_emoji("Français")  # a non-ASCII label compiles Streamlit's emoji pattern
+    env_util.is_repl()  # inspects the stack: the first call indexes every loaded module's file
 
 
 # What the page scripts import (they are run, not imported, so their own code waits for a visitor).
