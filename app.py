@@ -22,6 +22,7 @@ from views.context import (
     open_assessment,
 )
 from views.i18n import LANGUAGE_NAMES, start_run, t
+from views.safe_text import plain
 
 
 def language_changed() -> None:
@@ -65,7 +66,7 @@ def sign_in() -> None:
             return
         choose_user(("oidc",))
         name = st.user.get("name") or st.user.get("email") or st.user.get("sub")
-        st.sidebar.markdown(t("signin.as", name=name))
+        st.sidebar.markdown(t("signin.as", name=plain(name)))
         st.sidebar.button(t("signin.logout"), on_click=st.logout)
         return
     # Local mode: no authentication. The name and role live in the URL so a refresh keeps them: the name

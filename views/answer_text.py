@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 from engine.i18n import message
 from views.i18n import t
+from views.safe_text import plain
 
 if TYPE_CHECKING:
     from engine.model import Questionnaire
@@ -60,14 +61,16 @@ def question_title(q: Questionnaire, question_id: str, lang: str) -> str:
 
 
 def markdown_table(rows: list[dict[str, object]]) -> str:
-    """Rows as a Markdown table (no pandas needed, unlike st.dataframe: a first page loads a second sooner)."""
+    """Rows as a Markdown table (no pandas needed, unlike st.dataframe: a first page loads a second sooner).
+
+    Every header and cell is plain text (titles, names, answers): it shows as written, never as Markdown.
+    """
     if not rows:
         return ""
     header = list(rows[0])
 
     def cell(value: object) -> str:
-        text = "" if value is None else str(value)
-        return text.replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ")
+        return "" if value is None else plain(" ".join(str(value).splitlines()))
 
     lines = ["| " + " | ".join(cell(h) for h in header) + " |", "|" + " --- |" * len(header)]
     lines += ["| " + " | ".join(cell(row.get(h)) for h in header) + " |" for row in rows]

@@ -9,6 +9,7 @@ from engine.i18n import message
 from views.answer_text import markdown_table
 from views.context import attempt, current_user, lang, require_user, show_error, the_store
 from views.i18n import t
+from views.safe_text import plain
 
 APPROVED = ("approved", "archived")
 
@@ -77,9 +78,9 @@ def verify() -> None:
     if result.ok:
         st.success(t("archive.verified"))
     else:
-        st.error(t("archive.not_verified") + "\n" + "\n".join(f"- {r}" for r in result.reasons))
+        st.error(t("archive.not_verified") + "\n" + "\n".join(f"- {plain(r)}" for r in result.reasons))
     if result.checks:
-        st.markdown("\n".join(f"- ✔ {c}" for c in result.checks))
+        st.markdown("\n".join(f"- ✔ {plain(c)}" for c in result.checks))
     archive, error = attempt(lambda: read_archive(raw))
     if error is None and archive is not None:
         meta = archive.assessment.metadata
@@ -87,8 +88,8 @@ def verify() -> None:
         st.markdown(
             t(
                 "archive.holds",
-                feature=meta.feature,
-                questionnaire=f"{archive.questionnaire_id} {archive.questionnaire_version}",
+                feature=plain(meta.feature),  # the uploaded file's words
+                questionnaire=plain(f"{archive.questionnaire_id} {archive.questionnaire_version}"),
                 decision=t(f"decision.{review.decision}") if review and review.decision else "-",
             )
         )

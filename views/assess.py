@@ -32,6 +32,7 @@ from views.context import (
 from views.i18n import t
 from views.outcome import render_panel
 from views.question_widgets import render_question
+from views.safe_text import code, plain
 
 SECTION_KEY = "assess-section"
 FULL_ANYWAY_KEY = "assess-full-anyway"
@@ -97,23 +98,23 @@ def share_link(assessment_id: str) -> str:
 
 
 def header(d: Draft, q: Questionnaire, evaluation: Evaluation) -> None:
-    st.title(d.title)
+    st.title(plain(d.title))
     owner = d.metadata.get("owner") or d.owner
     st.caption(
         t(
             "assess.meta",
             status=t(f"status.{d.status}"),
             questionnaire=f"{q.text(q.title, lang())} {q.version}",
-            owner=owner,
+            owner=plain(owner),
             revision=d.revision,
         )
     )
-    st.caption(t("assess.share", link=share_link(d.id)))
+    st.caption(t("assess.share", link=code(share_link(d.id))))
     st.progress(evaluation.completion / 100, text=t("assess.completion", pct=f"{evaluation.completion:g}"))
     if d.notice:
         st.info(d.notice)
     if d.problems:
-        st.error("\n".join(f"- {p}" for p in d.problems))
+        st.error("\n".join(f"- {plain(p)}" for p in d.problems))
     unsaved = len(d.unsaved) + (d.unsaved_about is not None)
     if unsaved:
         st.button(t("autosave.again", n=unsaved), key="autosave-again", on_click=save_again, type="primary")
@@ -131,9 +132,9 @@ def conflicts(d: Draft, q: Questionnaire) -> None:
             question = q.questions.get(c.question_id)
             st.warning(t("conflict.title", question=question_title(q, c.question_id, language)))
             mine, theirs = st.columns(2)
-            mine.markdown(f"**{t('conflict.yours')}**  \n{answer_text(q, question, c.attempted, language)}")
+            mine.markdown(f"**{t('conflict.yours')}**  \n{plain(answer_text(q, question, c.attempted, language))}")
             stored = d.answers.get(c.question_id)
-            theirs.markdown(f"**{t('conflict.stored')}**  \n{answer_text(q, question, stored, language)}")
+            theirs.markdown(f"**{t('conflict.stored')}**  \n{plain(answer_text(q, question, stored, language))}")
             mine.button(t("conflict.keep_mine"), key=f"conflict-{c.id}-mine", on_click=resolve, args=(c.id, True))
             theirs.button(
                 t("conflict.keep_stored"), key=f"conflict-{c.id}-stored", on_click=resolve, args=(c.id, False)
@@ -241,7 +242,7 @@ def about(d: Draft, user: User, editable: bool) -> None:
         return
     with box:
         if not editable:
-            st.markdown(d.metadata.get("description") or "")
+            st.markdown(plain(d.metadata.get("description") or ""))
             return
         shown = d.unsaved_about or {  # what the database refused stays on screen until it is saved
             "title": d.title,
@@ -276,8 +277,8 @@ def render() -> None:
         return
     q = d.questionnaire()
     if q is None:
-        st.title(d.title)
-        st.error(t("assess.no_questionnaire", id=d.questionnaire_id))
+        st.title(plain(d.title))
+        st.error(t("assess.no_questionnaire", id=plain(d.questionnaire_id)))
         return
     language = lang()
     evaluation = evaluate(q, d.answers, language)

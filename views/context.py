@@ -22,6 +22,7 @@ import streamlit as st
 
 from engine.errors import DpiaError, ProblemsError
 from views.i18n import t
+from views.safe_text import plain
 
 if TYPE_CHECKING:
     import store
@@ -175,7 +176,7 @@ def auth_configured() -> bool:
     except FileNotFoundError:  # no secrets.toml at all
         return False
     except Exception as e:  # a broken secrets.toml is the operator's error: show it, run in local mode
-        st.sidebar.error(f"secrets.toml: {e}")
+        st.sidebar.error(f"secrets.toml: {plain(e)}")
         return False
 
 
@@ -265,7 +266,7 @@ def require_user() -> User:
         elif is_storage_error(error):
             raise error  # the database failed, not the sign-in: the page's guard says what to do
         else:
-            st.error("\n".join(f"- {p}" for p in problem_lines(error)))
+            st.error("\n".join(f"- {plain(p)}" for p in problem_lines(error)))
         st.stop()
     return user
 
@@ -291,7 +292,7 @@ class Draft:
     metadata: dict[str, Any]
     review_date: dt.date | None
     problems: list[str] = field(default_factory=list)
-    notice: str | None = None
+    notice: str | None = None  # Markdown: what came from people or files went through views.safe_text.plain
     unsaved: dict[str, Any] = field(default_factory=dict)  # answers the database refused, by question id
     unsaved_about: dict[str, Any] | None = None  # title, description and review date the database refused
     check_conflicts: bool = True  # look for saves of this person that lost a race (on open, after a conflict)
@@ -414,7 +415,7 @@ def problem_lines(error: DpiaError) -> list[str]:
 
 def show_error(error: DpiaError) -> None:
     """The project's own errors, with every problem they carry; never a traceback."""
-    lines = problem_lines(error)
+    lines = [plain(line) for line in problem_lines(error)]  # they may quote a title, an answer or a file
     if len(lines) == 1:
         st.error(lines[0])
     else:
@@ -434,8 +435,7 @@ def storage_trouble(error: DpiaError) -> str:
     """What happened to the database and what to do, in the person's language, then the store's own words
     (the database URL with its password hidden, and the driver's message)."""
     kind = getattr(error, "kind", "unreachable")
-    details = re.sub(r"([\\`*_\[\]<>#|~$])", r"\\\1", str(error))  # shown as written, not as Markdown
-    return f"{t(f'storage.{kind}')}\n\n{t('storage.details', details=details)}"
+    return f"{t(f'storage.{kind}')}\n\n{t('storage.details', details=plain(error))}"
 
 
 @contextmanager

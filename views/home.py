@@ -21,6 +21,7 @@ from views.context import (
     the_store,
 )
 from views.i18n import t
+from views.safe_text import ID_LIMIT, plain
 
 if TYPE_CHECKING:
     import store
@@ -69,7 +70,7 @@ def my_assessments() -> None:
     _table_and_open(mine, language, "mine", ASSESS_PAGE)
     overdue = [a for a in mine if a.overdue]
     if overdue:
-        st.warning(t("home.overdue_list", titles=", ".join(a.title for a in overdue)))
+        st.warning(t("home.overdue_list", titles=", ".join(plain(a.title) for a in overdue)))
 
 
 def _table_and_open(items: list[store.Summary], language: str, name: str, page: str) -> None:
@@ -144,12 +145,12 @@ def import_assessment() -> None:
                 return
             opened = next((r for r in results if r.assessment_id), None)
             if opened is None:
-                st.info("; ".join(r.message for r in results))
+                st.info("; ".join(plain(r.message) for r in results))
                 return
             d = open_assessment(opened.assessment_id)
             if d is not None:
                 st.query_params["assessment"] = d.id
-                d.notice = f"{opened.source}: {opened.message}"
+                d.notice = plain(f"{opened.source}: {opened.message}")  # Markdown
             go(ASSESS_PAGE)
 
 
@@ -173,10 +174,10 @@ def render() -> None:
     user = require_user()
     missing = st.session_state.get("missing_assessment")
     if missing:
-        st.warning(t("home.missing", id=missing))
+        st.warning(t("home.missing", id=plain(missing, limit=ID_LIMIT)))
     current = draft()
     if current is not None:  # e.g. after a shared link to the home page
-        st.page_link(ASSESS_PAGE, label=t("home.continue", title=current.title), icon=":material/arrow_forward:")
+        st.page_link(ASSESS_PAGE, label=t("home.continue", title=plain(current.title)), icon=":material/arrow_forward:")
     left, right = st.columns([3, 2], gap="large")
     with left:
         my_assessments()

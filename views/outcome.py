@@ -17,6 +17,7 @@ from engine.model import Questionnaire
 from engine.whatif import alternatives
 from views.answer_text import question_title
 from views.i18n import t
+from views.safe_text import plain
 
 # Colour always comes with the word it stands for (a badge or background around the word itself).
 SEVERITY_COLOUR = {"critical": "red", "high": "orange", "medium": "yellow", "low": "blue", "info": "gray"}
@@ -69,7 +70,7 @@ def finding_text(finding: Finding) -> str:
     parts = [
         finding.explanation,
         f"**{t('finding.why')}**",
-        "\n".join(f"- {item.text}" for item in finding.trace) or "-",
+        "\n".join(f"- {plain(item.text)}" for item in finding.trace) or "-",  # it quotes answers
     ]
     if finding.references:
         parts.append(f"**{t('finding.references')}**: " + "; ".join(finding.references))
@@ -121,7 +122,7 @@ def _render_whatif(
             effects.append(t("whatif.clears_too", titles="; ".join(alt.clears_too)))
         if alt.raises:
             effects.append(t("whatif.raises", titles="; ".join(alt.raises)))
-        line = f"- {t('whatif.if', change=alt.change)}"
+        line = f"- {t('whatif.if', change=plain(alt.change))}"  # it quotes answers
         if effects:
             line += " — " + " ".join(effects)
         lines.append(line)

@@ -20,6 +20,7 @@ from engine.model import RISK_FIELDS, Questionnaire
 from views.autosave import save
 from views.context import draft, forget_widgets_of, widget_key
 from views.i18n import t
+from views.safe_text import plain
 
 MANY_OPTIONS = 7  # above this, a single choice is a select box rather than radio buttons
 
@@ -217,7 +218,7 @@ def _help(q: Questionnaire, question: Any, lang: str) -> None:
 def _read_only(q: Questionnaire, question: Any, answer: Any, lang: str) -> None:
     from views.answer_text import answer_text
 
-    st.markdown(f"**{label_of(q, question, lang)}**  \n{answer_text(q, question, answer, lang)}")
+    st.markdown(f"**{label_of(q, question, lang)}**  \n{plain(answer_text(q, question, answer, lang))}")
 
 
 # --- risk rating: likelihood and severity, before and after measures --------------------------------------

@@ -10,6 +10,7 @@ from engine.i18n import message
 from engine.model import Questionnaire
 from views.context import catalog, lang
 from views.i18n import t
+from views.safe_text import code, plain
 
 
 def condition_note(question: object) -> str:
@@ -61,8 +62,8 @@ def render() -> None:
     if not loaded.questionnaires and not loaded.errors:
         st.info(t("questionnaires.none"))
     for file, error in sorted(loaded.errors.items()):
-        problems = "\n".join(f"- `{p}`" for p in error.problems)
-        st.error(f"**{Path(file).name}**: {t('questionnaires.broken', n=len(error.problems))}\n\n{problems}")
+        problems = "\n".join(f"- {code(p)}" for p in error.problems)  # they quote the file
+        st.error(f"**{plain(Path(file).name)}**: {t('questionnaires.broken', n=len(error.problems))}\n\n{problems}")
     for _, q in sorted(loaded.questionnaires.items()):
         with st.container(border=True):
             browse(q, language)

@@ -32,6 +32,7 @@ from views.context import (
 )
 from views.i18n import t
 from views.outcome import heat_map, render_criteria, render_finding, render_verdict, risk_table
+from views.safe_text import plain
 
 VERDICTS = ("acceptable", "improvable", "to_correct")
 VERDICT_MARK = {"acceptable": "✔", "improvable": "~", "to_correct": "✗"}
@@ -87,10 +88,11 @@ def summary(q: Questionnaire, evaluation: Evaluation, d: Draft, overrides: list[
     rule_overrides = [o for o in overrides if o.target in q.rules_by_id]
     if rule_overrides:
         st.markdown(f"**{t('review.rule_overrides')}**")
-        st.markdown("\n".join(f"- {_override_words(q, o, language)}" for o in rule_overrides))
+        st.markdown("\n".join(f"- {plain(_override_words(q, o, language))}" for o in rule_overrides))
 
 
 def _override_words(q: Questionnaire, o: store.OverrideView, language: str) -> str:
+    """The override in words, as plain text (the reviewer's reason and name are in it)."""
     if o.target in q.rules_by_id:
         rule = q.rules_by_id[o.target]
         what = f"{q.text(rule.title, language)}: {message(language, f'severity.{o.previous}') if o.previous else '-'}"
@@ -135,7 +137,7 @@ def answers_and_comments(
         with st.expander(f"{title} · {t('review.comment_count', n=count)}" if count else title):
             for question in shown:
                 st.markdown(f"**{q.text(question.text, language)}**")
-                st.markdown(answer_text(q, question, d.answers.get(question.id), language))
+                st.markdown(plain(answer_text(q, question, d.answers.get(question.id), language)))
                 for c in by_question.get(question.id, []):
                     _comment(c, actions, d)
     if "comment" in actions:
@@ -145,7 +147,8 @@ def answers_and_comments(
 def _comment(c: store.CommentView, actions: dict[str, str], d: Draft) -> None:
     verdict = f"{VERDICT_MARK[c.verdict]} {t(f'verdict.{c.verdict}')} · " if c.verdict else ""
     state = f" · {t('review.resolved')}" if c.resolved else ""
-    st.markdown(f"> {verdict}{c.text}  \n> — *{c.author}*{state}")
+    text = plain(c.text).replace("\n", "\n> ")  # every line of the comment stays in the quote
+    st.markdown(f"> {verdict}{text}  \n> — *{plain(c.author)}*{state}")
     if not c.resolved and "resolve_comment" in actions:
         user_id = st.session_state["user"].id
         if st.button(t("review.resolve"), key=f"resolve-{c.id}"):
@@ -301,12 +304,12 @@ def decision(d: Draft, user: User) -> None:
     else:
         review = store.get_assessment(s, d.id).review or {}
         if review.get("opinion"):
-            st.markdown(f"**{t('review.opinion')}**  \n{review['opinion']}")
+            st.markdown(f"**{t('review.opinion')}**  \n{plain(review['opinion'])}")
         if review.get("decision"):
             st.markdown(f"**{t('review.decision')}**: {t('decision.' + review['decision'])}")
         sign_off = review.get("sign_off")
         if sign_off:
-            st.markdown(t("review.signed", **{k: sign_off.get(k) for k in ("name", "role", "date")}))
+            st.markdown(t("review.signed", **{k: plain(sign_off.get(k)) for k in ("name", "role", "date")}))
         if not review:
             st.caption(t("review.no_decision"))
 
@@ -340,7 +343,7 @@ def diff(q: Questionnaire, d: Draft) -> None:
             st.markdown(markdown_table(rows))
         if result.outcome:
             st.markdown(f"**{t('review.diff_outcome')}**")
-            st.markdown("\n".join(f"- {line}" for line in result.outcome))
+            st.markdown("\n".join(f"- {plain(line)}" for line in result.outcome))
 
 
 def pdf_button(q: Questionnaire, d: Draft, evaluation: Evaluation) -> None:
@@ -376,18 +379,18 @@ def render() -> None:
         return
     q = d.questionnaire()
     if q is None:
-        st.error(t("assess.no_questionnaire", id=d.questionnaire_id))
+        st.error(t("assess.no_questionnaire", id=plain(d.questionnaire_id)))
         return
     language = lang()
     s = the_store()
     evaluation = evaluate(q, d.answers, language)
-    st.title(t("review.title", title=d.title))
+    st.title(t("review.title", title=plain(d.title)))
     st.caption(
         t(
             "assess.meta",
             status=t(f"status.{d.status}"),
             questionnaire=f"{q.text(q.title, language)} {q.version}",
-            owner=d.metadata.get("owner") or d.owner,
+            owner=plain(d.metadata.get("owner") or d.owner),
             revision=d.revision,
         )
     )

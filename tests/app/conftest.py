@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -88,6 +89,12 @@ def new_app(*, user: str | None = "Ada", role: str = "author", assessment: str |
     if assessment:
         at.query_params["assessment"] = assessment
     return at
+
+
+def shown(markdown: str) -> str:
+    """What a reader sees of Markdown holding escaped text (``views.safe_text.plain``): no backslashes, no word
+    joiners (Markdown markup of the page itself, such as ``**``, stays)."""
+    return re.sub(r"\\([!-/:-@\[-`{-~])", r"\1", markdown).replace("\u2060", "")
 
 
 def open_store_for(url: str) -> store.Store:

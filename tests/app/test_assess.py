@@ -19,6 +19,7 @@ from tests.app.conftest import (
     hotel_answers_file,
     new_app,
     open_store_for,
+    shown,
 )
 from tests.app.driver import answer_all, answer_question, go_to_section, present
 
@@ -37,7 +38,7 @@ def expander_titles(at: AppTest) -> list[str]:
 
 
 def markdown_text(at: AppTest) -> str:
-    return "\n".join(m.value for m in at.markdown)
+    return "\n".join(shown(m.value) for m in at.markdown)
 
 
 def test_when_the_hotel_cameras_are_answered_on_the_sample_then_emotions_are_flagged(

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from engine.i18n import MESSAGES
-from tests.app.conftest import ROOT, SAMPLE, new_app
+from tests.app.conftest import ROOT, SAMPLE, new_app, shown
 from views.i18n import WORDS
 
 BROKEN = ROOT / "tests" / "fixtures" / "broken"
@@ -32,10 +32,10 @@ def test_when_a_questionnaire_is_broken_then_every_problem_is_listed_and_the_oth
         for line in (BROKEN / "rule-errors.expected").read_text(encoding="utf-8").splitlines()
         if line.strip()
     ]
-    shown = at.error[0].value
-    assert shown.startswith(f"**rule-errors.yaml**: cannot be loaded; {len(expected)} problem(s):")
+    message = shown(at.error[0].value)
+    assert message.startswith(f"**rule-errors.yaml**: cannot be loaded; {len(expected)} problem(s):")
     for line in expected:
-        assert line in shown
+        assert line in message
     assert any(s.value.startswith("Sample questionnaire · sample 1.0.0") for s in at.subheader)
     # the good questionnaire still works for a new assessment
     at.switch_page("views/home.py").run()
