@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 
 import store
-from tests.app.conftest import SAMPLE, create_through_home, new_app, open_store_for
+from tests.app.conftest import SAMPLE, create_through_home, new_app, open_store_for, shown
 from tests.app.driver import answer_question, present
 from tests.faults.fault_helpers import SAID, fill, tmpfs
 from views.context import widget_key
@@ -79,15 +79,15 @@ def test_when_an_autosave_is_refused_then_the_page_says_why_and_the_answer_can_b
     typed = "Typed while the database is broken: " + os.urandom(9000).hex()  # new pages on disk
     assert answer_question(at, sample, "context.description", typed)
     assert not at.exception, at.exception
-    shown = "\n".join(e.value for e in at.error)
-    assert SAID[app_fault.kind] in shown, shown
-    assert "Your answer is still on this page" in shown
+    said = shown("\n".join(e.value for e in at.error))
+    assert SAID[app_fault.kind] in said, said
+    assert "Your answer is still on this page" in said
     assert at.text_area(key=widget_key("context.description")).value == typed  # nothing lost on the page
     assert stored(app_fault.url, aid) == "Saved before the fault."  # nothing changed in the database
     app_fault.end()
     at.button(key="autosave-again").click().run()
     assert not at.exception, at.exception
-    assert all(SAID[app_fault.kind] not in e.value for e in at.error)
+    assert all(SAID[app_fault.kind] not in shown(e.value) for e in at.error)
     assert not present(at, "autosave-again")
     assert at.text_area(key=widget_key("context.description")).value == typed
     assert stored(app_fault.url, aid) == typed
@@ -113,9 +113,9 @@ def test_when_an_about_field_is_refused_then_the_page_says_why_and_it_can_be_sav
     typed = "Typed while the database is broken: " + os.urandom(9000).hex()  # new pages on disk
     at.text_area(key="q--meta-description").input(typed).run()
     assert not at.exception, at.exception
-    shown = "\n".join(e.value for e in at.error)
-    assert SAID[app_fault.kind] in shown, shown
-    assert "Your title, description and review date are still on this page" in shown
+    said = shown("\n".join(e.value for e in at.error))
+    assert SAID[app_fault.kind] in said, said
+    assert "Your title, description and review date are still on this page" in said
     assert at.text_area(key="q--meta-description").value == typed
     for language in ("fr", "en"):  # the widgets start again: from what was refused
         at.button_group(key="lang").set_value(language).run()
@@ -126,7 +126,7 @@ def test_when_an_about_field_is_refused_then_the_page_says_why_and_it_can_be_sav
     app_fault.end()
     at.button(key="autosave-again").click().run()
     assert not at.exception, at.exception
-    assert all(SAID[app_fault.kind] not in e.value for e in at.error)
+    assert all(SAID[app_fault.kind] not in shown(e.value) for e in at.error)
     assert not present(at, "autosave-again")
     assert at.text_area(key="q--meta-description").value == typed
     assert stored_about(app_fault.url, aid) == ("Mood cameras", typed)
