@@ -312,12 +312,8 @@ _TRUE = Tri.TRUE.value
 def _criterion_result(q: Questionnaire, criterion: Any, derived: Derived, lang: str) -> CriterionResult:
     status = _status(criterion.id, derived.criteria_met, derived.criteria_undecided)
     rules = derived.criteria_met.get(criterion.id) or derived.criteria_undecided.get(criterion.id, [])
-    key = ("criterion", criterion.id, lang, status, tuple(rules))
-    cached: CriterionResult | None = q.render_cache.get(key)
-    if cached is None:
-        cached = CriterionResult(id=criterion.id, title=q.text(criterion.title, lang), status=status, rules=rules)
-        q.render_cache[key] = cached
-    return cached
+    # built once per summary: _summary memoises the whole list
+    return CriterionResult(id=criterion.id, title=q.text(criterion.title, lang), status=status, rules=rules)
 
 
 def _status(key: str, met: dict[str, list[str]], undecided: dict[str, list[str]]) -> Any:

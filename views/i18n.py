@@ -578,9 +578,9 @@ WORDS: dict[str, dict[str, str]] = {
 }
 
 
-def words(lang: str, key: str, table: dict[str, dict[str, str]] = WORDS, **values: object) -> str:
+def words(lang: str, key: str, **values: object) -> str:
     """``key`` in ``lang`` (English when the language is unknown), formatted with ``values``."""
-    text = table.get(lang, table["en"])[key]
+    text = WORDS.get(lang, WORDS["en"])[key]
     return text.format(**values) if values else text
 
 
