@@ -14,6 +14,7 @@ import streamlit as st
 from views.context import (
     CHOICES_WITH_TRANSLATED_LABELS,
     LOCAL_ROLES,
+    PageEnds,
     auth_configured,
     choose_user,
     database_trouble_shown,
@@ -35,13 +36,21 @@ def language_changed() -> None:
             st.session_state[key] = st.session_state[key]
 
 
-def language() -> None:
-    """The language: ``?lang=`` (so a refresh or a shared link keeps it), else the browser's, else English."""
+def choose_language() -> None:
+    """The language: ``?lang=`` (so a refresh or a shared link keeps it), else the browser's, else English.
+
+    Chosen before the page runs; the switch itself is drawn afterwards (:func:`draw_language_switch`)."""
     if "lang" not in st.session_state:
         wanted = st.query_params.get("lang")
         locale = (st.context.locale or "en").lower()
         st.session_state["lang"] = wanted if wanted in LANGUAGE_NAMES else "fr" if locale.startswith("fr") else "en"
-    lang = st.sidebar.segmented_control(
+    lang = st.session_state["lang"]
+    if st.query_params.get("lang") != lang:  # by hand: a bound widget would put "Français" in the URL
+        st.query_params["lang"] = lang
+
+
+def draw_language_switch() -> None:
+    st.segmented_control(
         "Language / Langue",
         list(LANGUAGE_NAMES),
         format_func=LANGUAGE_NAMES.__getitem__,
@@ -49,40 +58,45 @@ def language() -> None:
         required=True,
         on_change=language_changed,
     )
-    if st.query_params.get("lang") != lang:  # by hand: a bound widget would put "Français" in the URL
-        st.query_params["lang"] = lang
 
 
-def sign_in() -> None:
+def choose_sign_in() -> None:
     """Who is using the app (the store refuses what their role does not allow).
 
-    Only the choice is recorded here; the store hears of it when a page first asks for the user, so the
-    sidebar and the page title are drawn before the database is touched.
+    Only the choice is recorded here, from the sidebar's widgets as the browser last sent them (or the URL on a
+    first visit); the store hears of it when a page first asks for the user. The widgets themselves are drawn
+    after the page (:func:`draw_sign_in`).
     """
     if auth_configured():
-        if not st.user.get("is_logged_in", False):
-            choose_user(None)
-            st.sidebar.button(t("signin.login"), on_click=st.login, type="primary")
-            return
-        choose_user(("oidc",))
-        name = st.user.get("name") or st.user.get("email") or st.user.get("sub")
-        st.sidebar.markdown(t("signin.as", name=plain(name)))
-        st.sidebar.button(t("signin.logout"), on_click=st.logout)
+        choose_user(("oidc",) if st.user.get("is_logged_in", False) else None)
         return
     # Local mode: no authentication. The name and role live in the URL so a refresh keeps them: the name
     # through a bound widget, the role by hand (a bound select box would put its translated label in the URL).
-    st.sidebar.text_input(t("signin.name"), key="as", bind="query-params", max_chars=100)
+    name = st.session_state["as"] if "as" in st.session_state else st.query_params.get("as", "")
     wanted = st.query_params.get("role")
     if "role" not in st.session_state:
         st.session_state["role"] = wanted if wanted in LOCAL_ROLES else LOCAL_ROLES[0]
-    role = st.sidebar.selectbox(
-        t("signin.role"), LOCAL_ROLES, format_func={r: t(f"role.{r}") for r in LOCAL_ROLES}.__getitem__, key="role"
-    )
+    role = st.session_state["role"]
     if wanted != role:
         st.query_params["role"] = role
-    name = (st.session_state.get("as") or "").strip()
+    name = name.strip()[:100]
     choose_user(("local", name, role) if name else None)
-    st.sidebar.caption(t("signin.local"))
+
+
+def draw_sign_in() -> None:
+    if auth_configured():
+        if not st.user.get("is_logged_in", False):
+            st.button(t("signin.login"), on_click=st.login, type="primary")
+            return
+        name = st.user.get("name") or st.user.get("email") or st.user.get("sub")
+        st.markdown(t("signin.as", name=plain(name)))
+        st.button(t("signin.logout"), on_click=st.logout)
+        return
+    st.text_input(t("signin.name"), key="as", bind="query-params", max_chars=100)
+    st.selectbox(
+        t("signin.role"), LOCAL_ROLES, format_func={r: t(f"role.{r}") for r in LOCAL_ROLES}.__getitem__, key="role"
+    )
+    st.caption(t("signin.local"))
 
 
 def deep_link() -> None:
@@ -98,9 +112,13 @@ def deep_link() -> None:
 
 def main() -> None:
     st.set_page_config(page_title="DPIA", page_icon=":material/shield:", layout="wide")
-    language()
+    # The language switch and the sign-in sit at the top of the sidebar but are drawn after the page: the
+    # browser fetches the code of each kind of widget the first time it meets one, and a page title sent after
+    # three sidebar widgets waits for them on a first visit (about half a second on a small machine).
+    top_of_sidebar = st.sidebar.container()
+    choose_language()
     start_run()
-    sign_in()
+    choose_sign_in()
     pages = [
         st.Page("views/home.py", title=t("page.home"), icon=":material/home:", default=True),
         st.Page("views/assess.py", title=t("page.assess"), icon=":material/edit_note:", url_path="assess"),
@@ -114,11 +132,18 @@ def main() -> None:
         ),
     ]
     page = st.navigation(pages)
-    # The sidebar, the language and the page list are drawn; from here on the database is read, and when it
-    # fails the page says what happened and what to do instead of showing a traceback.
-    with database_trouble_shown():
-        deep_link()
-        page.run()
+    try:
+        # From here on the database is read; when it fails the page says what happened and what to do instead
+        # of showing a traceback.
+        with database_trouble_shown():
+            deep_link()
+            page.run()
+    except PageEnds:
+        pass
+    finally:  # also when the page fails: the language switch and the sign-in stay usable
+        with top_of_sidebar:
+            draw_language_switch()
+            draw_sign_in()
 
 
 main()

@@ -256,8 +256,16 @@ def sign_in_oidc() -> User:
     return user
 
 
+class PageEnds(Exception):
+    """Raised by a page that has said all it can (such as "sign in first"); ``app.py`` ends the page there.
+
+    Unlike ``st.stop()``, the rest of the run goes on, so the sidebar drawn after the page (the language switch
+    and the sign-in) is still there.
+    """
+
+
 def require_user() -> User:
-    """The signed-in user, or a prompt to sign in (and the page stops there)."""
+    """The signed-in user, or a prompt to sign in (and the page ends there: :class:`PageEnds`)."""
     user = current_user()
     if user is None:
         error = st.session_state.get("signin_error")
@@ -267,7 +275,7 @@ def require_user() -> User:
             raise error  # the database failed, not the sign-in: the page's guard says what to do
         else:
             st.error("\n".join(f"- {plain(p)}" for p in problem_lines(error)))
-        st.stop()
+        raise PageEnds
     return user
 
 

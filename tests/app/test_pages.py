@@ -17,6 +17,12 @@ def test_when_signed_out_then_every_page_asks_for_a_name_without_error(sample_en
     assert not at.exception
     if page != "views/questionnaires.py":
         assert any("name" in i.value for i in at.info)
+    # the page ended early, and the sidebar it asks to use is there (drawn after the page)
+    assert [w.key for w in at.sidebar.text_input] == ["as"]
+    assert [w.key for w in at.sidebar.selectbox] == ["role"]
+    assert [w.key for w in at.sidebar.button_group] == ["lang"]
+    at.sidebar.text_input(key="as").input("Ada").run()
+    assert not at.info or not any("name" in i.value for i in at.info)
 
 
 @pytest.mark.parametrize("role", ["author", "reviewer"])

@@ -44,3 +44,52 @@ def test_warm_up_with_an_unusable_database_warns_and_lets_the_app_report_it(tmp_
     assert done.returncode == 0, done.stderr
     assert done.stdout.split("\n")[0] == "['catalog'] True"  # the store is left for the app to try and explain
     assert "warm-up stopped early, the app will report it" in done.stderr
+
+
+def test_the_server_runs_on_uvloop_which_sends_small_responses_at_once() -> None:
+    """Streamlit binds its listening socket itself, with protocol 0, and Python's own event loop only turns off
+    Nagle's algorithm for sockets that say TCP: every small response (most of Streamlit's 100-odd script files,
+    every websocket message) then waits for the browser's delayed acknowledgement, about 40 ms on Linux. uvloop,
+    installed by Streamlit's ``performance`` extra (requirements.txt), turns it off on every TCP connection, and
+    Streamlit runs on uvloop when it is installed. This checks both, on Streamlit's own listening socket."""
+    import asyncio
+    import socket
+    import threading
+
+    from streamlit.web import bootstrap
+    from streamlit.web.server.starlette import starlette_server
+
+    new_loop = bootstrap._get_uvloop_loop_factory()
+    assert new_loop is not None, "uvloop is missing: install requirements.txt (streamlit[performance])"
+    listener = starlette_server._bind_socket("127.0.0.1", 0, 8)
+    assert listener.proto == 0  # why the standard loop leaves Nagle's algorithm on
+
+    async def nodelay_of_an_accepted_connection() -> int:
+        accepted: asyncio.Future[int] = asyncio.get_running_loop().create_future()
+
+        class Report(asyncio.Protocol):
+            def connection_made(self, transport: asyncio.BaseTransport) -> None:
+                sock = transport.get_extra_info("socket")
+                accepted.set_result(sock.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY))
+                transport.close()
+
+        server = await asyncio.get_running_loop().create_server(Report, sock=listener)
+        _, writer = await asyncio.open_connection(*listener.getsockname())
+        try:
+            return await asyncio.wait_for(accepted, 10)
+        finally:
+            writer.close()
+            server.close()
+
+    def in_its_own_thread() -> None:  # other tests may leave an event loop running in this one
+        loop = new_loop()
+        try:
+            found.append(loop.run_until_complete(nodelay_of_an_accepted_connection()))
+        finally:
+            loop.close()
+
+    found: list[int] = []
+    thread = threading.Thread(target=in_its_own_thread)
+    thread.start()
+    thread.join(30)
+    assert found == [1]
