@@ -23,8 +23,9 @@ ELLIPSIS = "…"
 # commas, apostrophes, quotes and slashes mean nothing on their own, so they stay as they are.
 _MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:&=])")
 # Emoji and icon shortcodes (:smile:, :material/home:) are replaced after the escapes are read, so a backslash
-# does not stop them; an invisible word joiner after the first colon does.
-_SHORTCODE = re.compile(r":(?=[\w+/-]+:)")
+# does not stop them; an invisible word joiner after the first colon does. A shortcode names a letter, except
+# :+1:, :-1:, :100: and :1234:; times and ratios such as 10:30:45 are left alone, so they copy as written.
+_SHORTCODE = re.compile(r":(?=(?:[\w+/-]*[^\W\d_][\w+/-]*|[+-]1|100|1234):)")
 _WORD_JOINER = "\u2060"
 _HARD_BREAK = "  \n"
 

@@ -81,6 +81,14 @@ def test_when_text_holds_streamlit_only_markdown_then_it_is_escaped_too() -> Non
     assert "\\$x\\$" in escaped and "\\:red\\[loud\\]" in escaped
     assert not re.search(r":[\w+/-]+:", escaped.replace("\\", ""))
     assert shown(escaped) == ":smile: :material/home: :red[loud] $x$"
+    for shortcode in (":+1:", ":-1:", ":100:", ":1234:", ":ça_va:"):  # names without letters, or not ASCII
+        assert "\u2060" in plain(shortcode)
+
+
+def test_when_text_holds_a_time_then_it_has_no_invisible_character_to_copy() -> None:
+    for text in ("Meeting at 10:30:45", "ratio 16:9:1", "2026-11-29T10:30:00"):
+        assert "\u2060" not in plain(text)
+        assert shown(plain(text)) == text
 
 
 def test_when_text_is_indented_or_has_trailing_spaces_then_no_code_block_or_break_is_made() -> None:
