@@ -8,7 +8,9 @@ SQLite runs in WAL mode with ``busy_timeout`` and foreign keys on. Transactions 
 ``BEGIN IMMEDIATE``: the write lock is taken up front, so two writers queue on ``busy_timeout`` instead
 of failing when one of them upgrades a read lock. ``synchronous=NORMAL`` in WAL mode keeps every commit
 safe from a crashed or killed process (a power cut may lose the last commits, never corrupt the file).
-PostgreSQL sessions wait as long for a lock (``lock_timeout``).
+PostgreSQL sessions wait as long for a lock (``lock_timeout``), and give up connecting after
+``connect_timeout`` seconds: a server behind a firewall that drops packets silently would otherwise hold every
+page for the system's TCP timeout (minutes) before it could say the database is out of reach.
 
 A call that fails because of the database's environment (a full disk, a read-only database, a lock held
 too long, a lost server) raises :class:`store.errors.StorageError`, which says so in words.
@@ -42,6 +44,7 @@ PROJECT_QUESTIONNAIRES = Path(__file__).resolve().parent.parent / "questionnaire
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 SQLITE_BUSY_TIMEOUT_MS = 15000
 LOCK_TIMEOUT_MS = SQLITE_BUSY_TIMEOUT_MS  # PostgreSQL's lock_timeout
+CONNECT_TIMEOUT_S = 5  # PostgreSQL: seconds to open a connection (libpq's connect_timeout), unless the URL says
 _READ_ONLY = "dpia_read_only"
 _MIGRATION_LOCK_KEY = 7_305_417_201  # pg_advisory_xact_lock key: one migrator at a time
 
@@ -78,6 +81,8 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
         connect_args = dict(kwargs.pop("connect_args", {}))
         if "options" not in connect_args and "options" not in parsed.query:
             connect_args["options"] = f"-c lock_timeout={LOCK_TIMEOUT_MS}"
+        if "connect_timeout" not in connect_args and "connect_timeout" not in parsed.query:
+            connect_args["connect_timeout"] = CONNECT_TIMEOUT_S
         return create_engine(url, pool_pre_ping=True, connect_args=connect_args, **kwargs)
     raise StoreError(f"unsupported database {backend!r} in {parsed.render_as_string(hide_password=True)}")
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import socket
+import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -171,3 +172,35 @@ def test_when_the_server_cannot_be_reached_then_a_clear_error_that_does_not_clai
             store.get_assessment(db, "a1")
     finally:
         db.close()
+
+
+def test_when_the_server_never_answers_then_the_store_gives_up_after_its_connect_timeout(
+    questionnaires: dict[str, Any],
+) -> None:
+    """A host that takes the connection and then says nothing (as behind a firewall that drops packets): without
+    a connect timeout every page would wait minutes; the store says the database is out of reach instead."""
+    with socket.socket() as silent:  # the kernel completes the handshake; nobody ever reads or answers
+        silent.bind(("127.0.0.1", 0))
+        silent.listen(8)
+        port = silent.getsockname()[1]
+        db = store.open_store(
+            f"postgresql+psycopg://dpia@127.0.0.1:{port}/dpia", questionnaires=questionnaires, migrate=False
+        )
+        raised: list[BaseException] = []
+
+        def read() -> None:
+            try:
+                store.get_assessment(db, "a1")
+            except BaseException as e:  # checked below
+                raised.append(e)
+
+        reader = threading.Thread(target=read, daemon=True)  # a hang fails the test instead of stalling CI
+        reader.start()
+        reader.join(120)
+        try:
+            assert not reader.is_alive(), "still connecting: no connect timeout"
+            assert len(raised) == 1 and isinstance(raised[0], store.StorageError), raised
+            assert "cannot be reached or opened; nothing could be read" in str(raised[0])
+        finally:
+            if not reader.is_alive():
+                db.close()
