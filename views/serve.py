@@ -3,7 +3,9 @@
 ``streamlit run app.py`` imports nothing of ours until the first visitor's first run, so that visitor waits
 for SQLAlchemy, Alembic, pydantic's model building, the questionnaires and the store's migration check
 (about a second on a small machine). This launcher does all of that first, in the same process, then starts
-Streamlit exactly as ``streamlit run app.py`` would: the first page costs what every later one does.
+Streamlit as ``streamlit run app.py`` would: the first page costs what every later one does. One default
+differs: Streamlit's watcher of source files (a development aid that reruns on save) is off unless the
+command line, the environment or a config file asks for it (:func:`streamlit_options`).
 
 Any ``streamlit run`` option may follow (``--server.port 8502``, ``--server.headless true``, ...). A broken
 questionnaire or an unreachable database does not stop the server: the app shows those problems on its
@@ -15,6 +17,7 @@ from __future__ import annotations
 import gc
 import importlib
 import logging
+import os
 import sys
 import time
 from pathlib import Path
@@ -74,12 +77,34 @@ _OUTSIDE_A_RUN = (
 )
 
 
+# Streamlit watches the source file of every local module a session uses so it can offer to rerun on a change:
+# a development aid that costs each new session about a quarter of a second of CPU, taken from the browser
+# when both share a machine. ``streamlit run app.py`` keeps it for developers; pass
+# ``--server.fileWatcherType auto`` (or set it in the config) to have it here too.
+SERVING_DEFAULTS = {"server.fileWatcherType": "none"}
+
+
+def streamlit_options(argv: list[str]) -> list[str]:
+    """``argv`` plus this launcher's defaults for what neither ``argv``, the environment nor a config file sets."""
+    from streamlit import config
+    from streamlit.config_option import ConfigOption
+
+    given = {arg.split("=", 1)[0].removeprefix("--") for arg in argv if arg.startswith("--")}
+    added = []
+    for key, value in SERVING_DEFAULTS.items():
+        option = config.get_config_options()[key]
+        if key in given or option.env_var in os.environ or option.where_defined != ConfigOption.DEFAULT_DEFINITION:
+            continue
+        added += [f"--{key}", value]
+    return [*argv, *added]
+
+
 def main(argv: list[str]) -> None:
     took = warm_up()
     print(f"dpia: questionnaires and store ready in {took:.1f} s; starting Streamlit", file=sys.stderr)
     from streamlit.web import cli
 
-    sys.argv = ["streamlit", "run", str(APP), *argv]
+    sys.argv = ["streamlit", "run", str(APP), *streamlit_options(argv)]
     cli.main()
 
 

@@ -93,3 +93,31 @@ def test_the_server_runs_on_uvloop_which_sends_small_responses_at_once() -> None
     thread.start()
     thread.join(30)
     assert found == [1]
+
+
+OPTIONS = "from views.serve import streamlit_options; print(streamlit_options({argv!r}))"
+
+
+def _options(argv: list[str], cwd: Path, **env: str) -> str:
+    environment = {key: value for key, value in os.environ.items() if key != "STREAMLIT_SERVER_FILE_WATCHER_TYPE"}
+    environment.update(PYTHONPATH=str(ROOT), **env)
+    done = subprocess.run(
+        [sys.executable, "-c", OPTIONS.format(argv=argv)], cwd=cwd, env=environment, capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stderr
+    return done.stdout.strip()
+
+
+def test_the_launcher_turns_off_the_source_file_watcher_unless_told_otherwise(tmp_path: Path) -> None:
+    """Watching every local module's file costs each new session CPU the browser needs (the first page)."""
+    assert _options([], tmp_path) == "['--server.fileWatcherType', 'none']"
+    assert (
+        _options(["--server.port", "8502"], tmp_path) == "['--server.port', '8502', '--server.fileWatcherType', 'none']"
+    )
+    # a choice made on the command line, in the environment or in a config file stands
+    assert _options(["--server.fileWatcherType", "auto"], tmp_path) == "['--server.fileWatcherType', 'auto']"
+    assert _options(["--server.fileWatcherType=poll"], tmp_path) == "['--server.fileWatcherType=poll']"
+    assert _options([], tmp_path, STREAMLIT_SERVER_FILE_WATCHER_TYPE="poll") == "[]"
+    (tmp_path / ".streamlit").mkdir()
+    (tmp_path / ".streamlit" / "config.toml").write_text('[server]\nfileWatcherType = "poll"\n', encoding="utf-8")
+    assert _options([], tmp_path) == "[]"
