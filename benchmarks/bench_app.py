@@ -130,6 +130,12 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+def _cpu_s(pid: int) -> float:
+    """User plus system CPU seconds the process has used so far."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def _rss_mb(pid: int) -> float:
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
         if line.startswith("VmRSS:"):
@@ -178,6 +184,7 @@ class Visits:
     next_title: float
     next_complete: float
     server_up: float
+    server_cpu: float = float("nan")  # seconds of server CPU (user + system) over both visits
 
 
 # Timed in the page itself: from the start of the navigation (the person pressing Enter) to the animation frame
@@ -225,9 +232,12 @@ def first_visits(samples: int, command: list[str], *, assessments: int = 50) -> 
     out = []
     with sync_playwright() as p:
         for _ in range(samples):
-            with _server(command, ROOT, env) as (base, _pid, up):
+            with _server(command, ROOT, env) as (base, pid, up):
                 browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-                out.append(_visits(browser, f"{base}/?as=Ada", [HOME_TITLE], HOME_COMPLETE, up))
+                before = _cpu_s(pid)
+                visits = _visits(browser, f"{base}/?as=Ada", [HOME_TITLE], HOME_COMPLETE, up)
+                visits.server_cpu = _cpu_s(pid) - before
+                out.append(visits)
                 browser.close()
     return out
 
@@ -313,6 +323,7 @@ def main() -> None:
     ours = first_visits(samples, SERVE)
     plain = first_visits(max(3, samples // 2), STREAMLIT_RUN, assessments=5)
     print(f"server up (health ok) after {_spread([v.server_up for v in ours])}")
+    print(f"server CPU for a first visit and a next one: {_spread([v.server_cpu for v in ours])}")
     print(
         f"floor, a one-line Streamlit app: first page {_spread([v.title for v in hello])}; "
         f"next visit {_spread([v.next_title for v in hello])}"
