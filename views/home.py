@@ -25,10 +25,13 @@ from views.safe_text import ID_LIMIT, plain
 
 if TYPE_CHECKING:
     import store
+    from engine.model import Questionnaire
+    from views.context import User
 
 ASSESS_PAGE = "views/assess.py"
 REVIEW_PAGE = "views/review.py"
 REVIEWER_QUEUE = ("submitted", "in_review")
+RECENT = 10  # rows a list shows (the most recently changed) until "Show all" is pressed
 
 
 def _open(aid: str) -> None:
@@ -77,7 +80,17 @@ def _table_and_open(items: list[store.Summary], language: str, name: str, page: 
     if not items:
         st.caption(t("home.none"))
         return
-    st.markdown(markdown_table(_summary_rows(items)))
+    everything = f"home-all-{name}"
+    shown = items if st.session_state.get(everything) else items[:RECENT]
+    st.markdown(markdown_table(_summary_rows(shown)))
+    if len(shown) < len(items):
+        st.button(
+            t("home.show_all", count=len(items)),
+            key=f"{everything}-go",
+            type="tertiary",
+            on_click=st.session_state.__setitem__,
+            args=(everything, True),
+        )
     by_id = {a.id: a for a in items}
     current = draft()
     ids = list(by_id)
@@ -94,8 +107,6 @@ def _table_and_open(items: list[store.Summary], language: str, name: str, page: 
 
 
 def new_assessment() -> None:
-    import store
-
     user = current_user()
     assert user is not None
     language = lang()
@@ -105,8 +116,16 @@ def new_assessment() -> None:
         return
     # The fullest questionnaire first: one that includes others (the DPIA after its screening).
     ids = sorted(known, key=lambda i: (-len(known[i].includes), i))
-    with st.form("new-assessment", clear_on_submit=True, border=True):
-        st.markdown(f"**{t('home.new')}**")
+    # In a popover: the browser draws (and fetches the code of) these fields only when it is opened, which
+    # keeps the first page light. Its problems show inside it.
+    with st.popover(t("home.new"), type="primary", icon=":material/add:", width="stretch"):
+        _new_assessment_form(user, language, known, ids)
+
+
+def _new_assessment_form(user: User, language: str, known: dict[str, Questionnaire], ids: list[str]) -> None:
+    import store
+
+    with st.form("new-assessment", clear_on_submit=True, border=False):
         title = st.text_input(t("home.feature"), max_chars=300, key="new-title")
         owner = st.text_input(t("home.owner"), value=user.name, max_chars=300, key="new-owner")
         qid = st.selectbox(
@@ -135,7 +154,7 @@ def new_assessment() -> None:
 def import_assessment() -> None:
     user = current_user()
     assert user is not None
-    with st.expander(t("home.import")):
+    with st.popover(t("home.import"), icon=":material/upload_file:", width="stretch"):
         st.caption(t("home.import_help"))
         uploaded = st.file_uploader(t("home.import_file"), type=["yaml", "yml", "json", "pdf"], key="home-import")
         if uploaded is not None and st.button(t("home.import_go"), key="home-import-go"):

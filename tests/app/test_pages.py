@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
-from tests.app.conftest import create_through_home, new_app, shown
+import store
+from tests.app.conftest import create_through_home, new_app, open_store_for, shown
 
+RECENT = 10  # rows Home lists until "Show all" (views/home.py runs as a page, it cannot be imported)
 PAGES = ["views/home.py", "views/assess.py", "views/review.py", "views/archive.py", "views/questionnaires.py"]
 
 
@@ -92,3 +96,23 @@ def test_when_an_assessment_is_open_then_its_link_to_share_names_only_the_assess
     shared.run()
     assert [p.label for p in shared.get("page_link")] == ["Continue with “Mood cameras”"]
     assert not shared.exception
+
+
+def test_when_someone_has_many_assessments_then_home_lists_the_recent_ones_and_shows_all_on_demand(
+    sample_env: str,
+) -> None:
+    s = open_store_for(sample_env)
+    store.ensure_user(s, "ada", ["author"], name="Ada")
+    for i in range(RECENT + 2):
+        store.create_assessment(s, "sample", f"Feature {i:02d}", "ada")
+    s.close()
+    at = new_app()
+    at.run()
+    table = next(m.value for m in at.markdown if "| Feature |" in m.value)
+    rows = re.findall(r"^\| Feature \d+ ", table, flags=re.MULTILINE)
+    assert rows[0] == "| Feature 11 " and len(rows) == RECENT  # the most recently changed first
+    assert at.selectbox(key="home-pick-mine").options == [f"Feature {i:02d} · draft" for i in reversed(range(12))]
+    at.button(key="home-all-mine-go").click().run()
+    table = next(m.value for m in at.markdown if "| Feature |" in m.value)
+    assert len(re.findall(r"^\| Feature \d+ ", table, flags=re.MULTILINE)) == RECENT + 2
+    assert not [b for b in at.button if b.key == "home-all-mine-go"]
