@@ -235,9 +235,17 @@ def _continue(d: Draft, questionnaire_id: str, user: User) -> None:
     st.rerun()
 
 
+ABOUT_WAS_OPEN = "about-was-open"
+
+
 def about(d: Draft, user: User, editable: bool) -> None:
     """Title, description and review date of the assessment (saved on change too)."""
-    box = st.expander(t("assess.about"), key="about-open", on_change="rerun")
+    # Streamlit identifies an expander by its label too: after a language switch it is a new one, closed. Its
+    # last state is kept apart and given as the new one's default, so the section stays as the person left it.
+    box = st.expander(
+        t("assess.about"), expanded=st.session_state.get(ABOUT_WAS_OPEN, False), key="about-open", on_change="rerun"
+    )
+    st.session_state[ABOUT_WAS_OPEN] = box.open
     if not box.open:
         return
     with box:

@@ -146,6 +146,23 @@ def test_when_the_language_changes_then_the_answers_stay(
     assert not at.exception
 
 
+def test_when_the_language_changes_then_an_open_about_section_stays_open(sample_env: str) -> None:
+    at = new_app()
+    create_through_home(at, "Mood cameras")
+    assert not [w for w in at.text_input if w.key == "q--meta-title"]  # closed at first
+    at.session_state["about-open"] = True  # the person opens "About this assessment"
+    at.run()
+    assert at.text_input(key="q--meta-title").value == "Mood cameras"
+    for language, label in (("fr", "Nom de la fonctionnalité"), ("en", "Feature name")):
+        at.button_group(key="lang").set_value(language).run()
+        assert at.text_input(key="q--meta-title").label == label  # still open, in the new language
+    at.session_state["about-open"] = False  # closed again: it stays closed
+    at.run()
+    at.button_group(key="lang").set_value("fr").run()
+    assert not [w for w in at.text_input if w.key == "q--meta-title"]
+    assert not at.exception
+
+
 def test_when_someone_else_changed_the_same_answer_then_both_values_are_shown_and_the_user_chooses(
     sample_env: str, sample_q: Questionnaire
 ) -> None:

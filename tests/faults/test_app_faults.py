@@ -118,9 +118,7 @@ def test_when_an_about_field_is_refused_then_the_page_says_why_and_it_can_be_sav
     assert "Your title, description and review date are still on this page" in said
     assert at.text_area(key="q--meta-description").value == typed
     for language in ("fr", "en"):  # the widgets start again: from what was refused
-        at.button_group(key="lang").set_value(language).run()
-        at.session_state["about-open"] = True  # its label changed: the expander closed
-        at.run()
+        at.button_group(key="lang").set_value(language).run()  # the About section stays open
         assert at.text_area(key="q--meta-description").value == typed
     assert stored_about(app_fault.url, aid) == ("Mood cameras", None)
     app_fault.end()
