@@ -25,6 +25,8 @@ from views.context import (
 from views.i18n import LANGUAGE_NAMES, start_run, t
 from views.safe_text import plain
 
+NAME_LIMIT = 100  # characters of a local display name
+
 
 def language_changed() -> None:
     """Widgets show translated option labels: start them again from their values so the browser shows the new
@@ -60,8 +62,8 @@ def draw_language_switch() -> None:
     )
 
 
-def choose_sign_in() -> None:
-    """Who is using the app (the store refuses what their role does not allow).
+def choose_sign_in() -> bool:
+    """Who is using the app (the store refuses what their role does not allow); True in OIDC mode.
 
     Only the choice is recorded here, from the sidebar's widgets as the browser last sent them (or the URL on a
     first visit); the store hears of it when a page first asks for the user. The widgets themselves are drawn
@@ -69,7 +71,7 @@ def choose_sign_in() -> None:
     """
     if auth_configured():
         choose_user(("oidc",) if st.user.get("is_logged_in", False) else None)
-        return
+        return True
     # Local mode: no authentication. The name and role live in the URL so a refresh keeps them: the name
     # through a bound widget, the role by hand (a bound select box would put its translated label in the URL).
     name = st.session_state["as"] if "as" in st.session_state else st.query_params.get("as", "")
@@ -79,12 +81,13 @@ def choose_sign_in() -> None:
     role = st.session_state["role"]
     if wanted != role:
         st.query_params["role"] = role
-    name = name.strip()[:100]
+    name = name.strip()[:NAME_LIMIT]
     choose_user(("local", name, role) if name else None)
+    return False
 
 
-def draw_sign_in() -> None:
-    if auth_configured():
+def draw_sign_in(oidc: bool) -> None:
+    if oidc:
         if not st.user.get("is_logged_in", False):
             st.button(t("signin.login"), on_click=st.login, type="primary")
             return
@@ -92,7 +95,7 @@ def draw_sign_in() -> None:
         st.markdown(t("signin.as", name=plain(name)))
         st.button(t("signin.logout"), on_click=st.logout)
         return
-    st.text_input(t("signin.name"), key="as", bind="query-params", max_chars=100)
+    st.text_input(t("signin.name"), key="as", bind="query-params", max_chars=NAME_LIMIT)
     st.selectbox(
         t("signin.role"), LOCAL_ROLES, format_func={r: t(f"role.{r}") for r in LOCAL_ROLES}.__getitem__, key="role"
     )
@@ -118,7 +121,7 @@ def main() -> None:
     top_of_sidebar = st.sidebar.container()
     choose_language()
     start_run()
-    choose_sign_in()
+    oidc = choose_sign_in()
     pages = [
         st.Page("views/home.py", title=t("page.home"), icon=":material/home:", default=True),
         st.Page("views/assess.py", title=t("page.assess"), icon=":material/edit_note:", url_path="assess"),
@@ -143,7 +146,7 @@ def main() -> None:
     finally:  # also when the page fails: the language switch and the sign-in stay usable
         with top_of_sidebar:
             draw_language_switch()
-            draw_sign_in()
+            draw_sign_in(oidc)
 
 
 main()

@@ -226,9 +226,7 @@ def first_visits(samples: int, command: list[str], *, assessments: int = 50) -> 
     ``assessments`` with its "Open" button and the sidebar's sign-in field."""
     from playwright.sync_api import sync_playwright
 
-    url_db, _ = _store_with_assessments(assessments)
-    env = {**os.environ, "DPIA_DATABASE_URL": url_db}
-    env.pop("DPIA_QUESTIONNAIRES", None)
+    env, _ = _app_env(assessments)
     out = []
     with sync_playwright() as p:
         for _ in range(samples):
@@ -258,7 +256,8 @@ def hello_world_visits(samples: int) -> list[Visits]:
     return out
 
 
-def _store_with_assessments(assessments: int) -> tuple[str, list[str]]:
+def _app_env(assessments: int) -> tuple[dict[str, str], list[str]]:
+    """The app's environment on a new SQLite store where Ada owns ``assessments`` DPIAs; and their ids."""
     import store
     from engine.loader import load_catalog
 
@@ -269,7 +268,9 @@ def _store_with_assessments(assessments: int) -> tuple[str, list[str]]:
     store.set_roles(s, "ada", ["author"], actor="ada", name="Ada")
     ids = [store.create_assessment(s, "dpia", f"Feature {i}", "ada").id for i in range(assessments)]
     s.close()
-    return url, ids
+    env = {**os.environ, "DPIA_DATABASE_URL": url}
+    env.pop("DPIA_QUESTIONNAIRES", None)  # the real questionnaires
+    return env, ids
 
 
 def memory_after_opening(assessments: int = 50) -> tuple[float, float, float]:
@@ -277,9 +278,7 @@ def memory_after_opening(assessments: int = 50) -> tuple[float, float, float]:
     and the seconds each opening took on average."""
     from playwright.sync_api import expect, sync_playwright
 
-    url_db, ids = _store_with_assessments(assessments)
-    env = {**os.environ, "DPIA_DATABASE_URL": url_db}
-    env.pop("DPIA_QUESTIONNAIRES", None)
+    env, ids = _app_env(assessments)
     with _server(SERVE, ROOT, env) as (base, pid, _up), sync_playwright() as p:
         idle = _rss_mb(pid)
         browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)

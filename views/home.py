@@ -25,8 +25,6 @@ from views.safe_text import ID_LIMIT, plain
 
 if TYPE_CHECKING:
     import store
-    from engine.model import Questionnaire
-    from views.context import User
 
 ASSESS_PAGE = "views/assess.py"
 REVIEW_PAGE = "views/review.py"
@@ -107,6 +105,8 @@ def _table_and_open(items: list[store.Summary], language: str, name: str, page: 
 
 
 def new_assessment() -> None:
+    import store
+
     user = current_user()
     assert user is not None
     language = lang()
@@ -119,24 +119,19 @@ def new_assessment() -> None:
     # In a popover: the browser draws (and fetches the code of) these fields only when it is opened, which
     # keeps the first page light. Its problems show inside it.
     with st.popover(t("home.new"), type="primary", icon=":material/add:", width="stretch"):
-        _new_assessment_form(user, language, known, ids)
-
-
-def _new_assessment_form(user: User, language: str, known: dict[str, Questionnaire], ids: list[str]) -> None:
-    import store
-
-    with st.form("new-assessment", clear_on_submit=True, border=False):
-        title = st.text_input(t("home.feature"), max_chars=300, key="new-title")
-        owner = st.text_input(t("home.owner"), value=user.name, max_chars=300, key="new-owner")
-        qid = st.selectbox(
-            t("home.questionnaire"),
-            ids,
-            format_func=lambda i: f"{known[i].text(known[i].title, language)} ({known[i].version})",
-            key="new-questionnaire",
-        )
-        review = st.date_input(t("home.review_date"), value=None, format="YYYY-MM-DD", key="new-review-date")
-        submitted = st.form_submit_button(t("home.create"), type="primary", key="new-create")
-    if submitted:
+        with st.form("new-assessment", clear_on_submit=True, border=False):
+            title = st.text_input(t("home.feature"), max_chars=300, key="new-title")
+            owner = st.text_input(t("home.owner"), value=user.name, max_chars=300, key="new-owner")
+            qid = st.selectbox(
+                t("home.questionnaire"),
+                ids,
+                format_func=lambda i: f"{known[i].text(known[i].title, language)} ({known[i].version})",
+                key="new-questionnaire",
+            )
+            review = st.date_input(t("home.review_date"), value=None, format="YYYY-MM-DD", key="new-review-date")
+            submitted = st.form_submit_button(t("home.create"), type="primary", key="new-create")
+        if not submitted:
+            return
         if not title.strip():
             st.error(t("home.feature_needed"))
             return
