@@ -3,9 +3,10 @@
 ``streamlit run app.py`` imports nothing of ours until the first visitor's first run, so that visitor waits
 for SQLAlchemy, Alembic, pydantic's model building, the questionnaires and the store's migration check
 (about a second on a small machine). This launcher does all of that first, in the same process, then starts
-Streamlit as ``streamlit run app.py`` would: the first page costs what every later one does. One default
-differs: Streamlit's watcher of source files (a development aid that reruns on save) is off unless the
-command line, the environment or a config file asks for it (:func:`streamlit_options`).
+Streamlit as ``streamlit run app.py`` would: the first page costs what every later one does. Two defaults
+differ: Streamlit's watcher of source files (a development aid that reruns on save) is off, and the toolbar
+shows a viewer's menu without the developer entries, unless the command line, the environment or a config
+file asks otherwise (:func:`streamlit_options`).
 
 Any ``streamlit run`` option may follow (``--server.port 8502``, ``--server.headless true``, ...). A broken
 questionnaire or an unreachable database does not stop the server: the app shows those problems on its
@@ -57,10 +58,19 @@ def warm_up() -> float:
 
 def _warm_streamlit() -> None:
     """What Streamlit itself does once, lazily, during the first visitor's first run."""
-    from streamlit import env_util, string_util
+    from streamlit import delta_generator, string_util
 
     string_util.extract_leading_emoji("Français")  # a non-ASCII label compiles Streamlit's emoji pattern
-    env_util.is_repl()  # inspects the stack: the first call indexes every loaded module's file
+    # The first element any session draws makes Streamlit check once whether it was started without
+    # `streamlit run` (to print "use streamlit run"): `inspect.stack()` in the script thread, which reads the
+    # source of every frame and resolves the path of every module imported since. That cost the first visitor
+    # 50-150 ms of server CPU before their page's first element. This launcher always starts Streamlit through
+    # its command line, so the warning cannot apply: mark it as given.
+    if hasattr(delta_generator, USE_WARNING_GIVEN):
+        setattr(delta_generator, USE_WARNING_GIVEN, True)
+
+
+USE_WARNING_GIVEN = "_use_warning_has_been_displayed"  # streamlit.delta_generator's once-only flag
 
 
 # What the page scripts import (they are run, not imported, so their own code waits for a visitor).
@@ -77,11 +87,14 @@ _OUTSIDE_A_RUN = (
 )
 
 
-# Streamlit watches the source file of every local module a session uses so it can offer to rerun on a change:
-# a development aid that costs each new session about a quarter of a second of CPU, taken from the browser
-# when both share a machine. ``streamlit run app.py`` keeps it for developers; pass
-# ``--server.fileWatcherType auto`` (or set it in the config) to have it here too.
-SERVING_DEFAULTS = {"server.fileWatcherType": "none"}
+# Two development aids are off for the people using the app (``streamlit run app.py`` keeps them for developers;
+# pass the option, e.g. ``--server.fileWatcherType auto``, or set it in the config to have it here too):
+# - Streamlit watches the source file of every local module a session uses so it can offer to rerun on a
+#   change: that costs each new session about a quarter of a second of CPU, taken from the browser when both
+#   share a machine;
+# - the toolbar's developer entries ("Deploy", "Rerun", "Clear cache"): "viewer" keeps only the menu a person
+#   using the app needs (print, theme, about), and the first page has less to draw.
+SERVING_DEFAULTS = {"server.fileWatcherType": "none", "client.toolbarMode": "viewer"}
 
 
 def streamlit_options(argv: list[str]) -> list[str]:

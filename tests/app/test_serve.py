@@ -5,6 +5,7 @@ The browser tests start the app through the launcher (see ``live_app`` in confte
 
 from __future__ import annotations
 
+import ast
 import os
 import subprocess
 import sys
@@ -95,29 +96,73 @@ def test_the_server_runs_on_uvloop_which_sends_small_responses_at_once() -> None
     assert found == [1]
 
 
+FIRST_ELEMENT = """
+import inspect, sys
+from views import serve
+if sys.argv[1] == "warm":
+    serve._warm_streamlit()
+stacks = []
+real_stack = inspect.stack
+inspect.stack = lambda *args, **kwargs: stacks.append(1) or real_stack(*args, **kwargs)
+import streamlit as st
+st.markdown("the first element drawn")
+print(len(stacks))
+"""
+
+
+def _stack_inspections(mode: str) -> int:
+    done = subprocess.run(
+        [sys.executable, "-c", FIRST_ELEMENT, mode],
+        cwd=ROOT,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 0, done.stderr
+    return int(done.stdout.split()[-1])
+
+
+def test_after_the_warm_up_the_first_element_does_not_inspect_the_stack() -> None:
+    """Streamlit's once-only "use streamlit run" check reads every frame's source on the first element drawn:
+    50-150 ms of the first visitor's first run. The launcher starts Streamlit as `streamlit run` does, so the
+    warm-up marks the check as done; should Streamlit rename its flag, the first count stops being zero."""
+    assert _stack_inspections("cold") >= 1  # what the check costs without the warm-up
+    assert _stack_inspections("warm") == 0
+
+
 OPTIONS = "from views.serve import streamlit_options; print(streamlit_options({argv!r}))"
 
 
-def _options(argv: list[str], cwd: Path, **env: str) -> str:
-    environment = {key: value for key, value in os.environ.items() if key != "STREAMLIT_SERVER_FILE_WATCHER_TYPE"}
+def _options(argv: list[str], cwd: Path, **env: str) -> list[str]:
+    """``argv`` with the launcher's defaults, run in ``cwd`` with neither default set in the environment."""
+    kept = ("STREAMLIT_SERVER_FILE_WATCHER_TYPE", "STREAMLIT_CLIENT_TOOLBAR_MODE")
+    environment = {key: value for key, value in os.environ.items() if key not in kept}
     environment.update(PYTHONPATH=str(ROOT), **env)
     done = subprocess.run(
         [sys.executable, "-c", OPTIONS.format(argv=argv)], cwd=cwd, env=environment, capture_output=True, text=True
     )
     assert done.returncode == 0, done.stderr
-    return done.stdout.strip()
+    return list(ast.literal_eval(done.stdout.strip()))
 
 
-def test_the_launcher_turns_off_the_source_file_watcher_unless_told_otherwise(tmp_path: Path) -> None:
-    """Watching every local module's file costs each new session CPU the browser needs (the first page)."""
-    assert _options([], tmp_path) == "['--server.fileWatcherType', 'none']"
-    assert (
-        _options(["--server.port", "8502"], tmp_path) == "['--server.port', '8502', '--server.fileWatcherType', 'none']"
-    )
+def test_the_launcher_turns_off_development_aids_unless_told_otherwise(tmp_path: Path) -> None:
+    """Watching every local module's file costs each new session CPU the browser needs (the first page); the
+    toolbar's developer entries are of no use to the people using the app."""
+    defaults = ["--server.fileWatcherType", "none", "--client.toolbarMode", "viewer"]
+    assert _options([], tmp_path) == defaults
+    assert _options(["--server.port", "8502"], tmp_path) == ["--server.port", "8502", *defaults]
     # a choice made on the command line, in the environment or in a config file stands
-    assert _options(["--server.fileWatcherType", "auto"], tmp_path) == "['--server.fileWatcherType', 'auto']"
-    assert _options(["--server.fileWatcherType=poll"], tmp_path) == "['--server.fileWatcherType=poll']"
-    assert _options([], tmp_path, STREAMLIT_SERVER_FILE_WATCHER_TYPE="poll") == "[]"
+    toolbar = ["--client.toolbarMode", "viewer"]
+    assert _options(["--server.fileWatcherType", "auto"], tmp_path) == ["--server.fileWatcherType", "auto", *toolbar]
+    assert _options(["--server.fileWatcherType=poll"], tmp_path) == ["--server.fileWatcherType=poll", *toolbar]
+    assert _options(["--client.toolbarMode=developer"], tmp_path) == [
+        "--client.toolbarMode=developer",
+        "--server.fileWatcherType",
+        "none",
+    ]
+    assert _options([], tmp_path, STREAMLIT_SERVER_FILE_WATCHER_TYPE="poll") == toolbar
     (tmp_path / ".streamlit").mkdir()
-    (tmp_path / ".streamlit" / "config.toml").write_text('[server]\nfileWatcherType = "poll"\n', encoding="utf-8")
-    assert _options([], tmp_path) == "[]"
+    (tmp_path / ".streamlit" / "config.toml").write_text(
+        '[server]\nfileWatcherType = "poll"\n[client]\ntoolbarMode = "minimal"\n', encoding="utf-8"
+    )
+    assert _options([], tmp_path) == []
