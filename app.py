@@ -95,11 +95,24 @@ def draw_sign_in(oidc: bool) -> None:
         st.markdown(t("signin.as", name=plain(name)))
         st.button(t("signin.logout"), on_click=st.logout)
         return
-    st.text_input(t("signin.name"), key="as", bind="query-params", max_chars=NAME_LIMIT)
-    st.selectbox(
-        t("signin.role"), LOCAL_ROLES, format_func={r: t(f"role.{r}") for r in LOCAL_ROLES}.__getitem__, key="role"
+    # Local mode. The role is one click away at all times (an author and a reviewer often share a machine in a
+    # review session); the name field gives way to "Signed in as ..." once there is a name, and is one click
+    # away in a pop-over (whose fields the browser draws only when it is opened: a lighter first page).
+    choice = st.session_state.get("user_choice")
+    where = st.container()
+    if choice is not None and st.session_state.get("signin_error") is None:
+        st.markdown(t("signin.as", name=plain(choice[1])))
+        where = st.popover(t("signin.change"), icon=":material/manage_accounts:", width="stretch")
+    with where:
+        st.text_input(t("signin.name"), key="as", bind="query-params", max_chars=NAME_LIMIT)
+        st.caption(t("signin.local"))
+    st.segmented_control(
+        t("signin.role"),
+        LOCAL_ROLES,
+        format_func={r: t(f"role.{r}") for r in LOCAL_ROLES}.__getitem__,
+        key="role",
+        required=True,
     )
-    st.caption(t("signin.local"))
 
 
 def deep_link() -> None:

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 import streamlit as st
 
-from views.answer_text import markdown_table
+from views.answer_text import html_table
 from views.context import (
     attempt,
     current_user,
@@ -80,7 +80,7 @@ def _table_and_open(items: list[store.Summary], language: str, name: str, page: 
         return
     everything = f"home-all-{name}"
     shown = items if st.session_state.get(everything) else items[:RECENT]
-    st.markdown(markdown_table(_summary_rows(shown)))
+    st.html(html_table(_summary_rows(shown)))
     if len(shown) < len(items):
         st.button(
             t("home.show_all", count=len(items)),

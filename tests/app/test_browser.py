@@ -71,14 +71,20 @@ def section(page: Page, title: str) -> None:
 
 
 def sign_in(page: Page, name: str, role: str) -> None:
+    """As a person does: the name (in view while nobody is signed in, else under "Change your name"), the role."""
     sidebar = page.get_by_test_id("stSidebar")
-    field = sidebar.get_by_label("Your name")
+    signed_in = sidebar.get_by_text(re.compile(r"^Signed in as "))
+    if signed_in.is_visible():
+        sidebar.get_by_role("button", name="Change your name").click()
+    field = page.get_by_label("Your name", exact=True)  # a pop-over's fields are drawn outside the sidebar
     field.fill(name)
     field.press("Enter")
     idle(page)
-    sidebar.get_by_test_id("stSelectbox").click()
-    page.get_by_role("option", name=role).click()
+    expect(signed_in).to_have_text(f"Signed in as {name}")
+    page.keyboard.press("Escape")  # closes the pop-over, if open
+    key(page, "role").get_by_role("radio", name=role).click()
     idle(page)
+    expect(key(page, "role").get_by_role("radio", name=role)).to_be_checked()
 
 
 def shot(page: Page, name: str) -> None:
@@ -164,7 +170,7 @@ def test_hotel_journey_from_new_assessment_to_verified_pdf(
     idle(page)
     expect(key(page, "q-tech-setting").get_by_role("radio", name="Un lieu accessible au public")).to_be_checked()
     expect(key(page, "q-tech-analysis")).to_contain_text("Lit les émotions")
-    expect(sidebar.get_by_role("combobox", name="Votre rôle")).to_have_value("Auteur (équipe produit)")
+    expect(key(page, "role").get_by_role("radio", name="Auteur (équipe produit)")).to_be_checked()
     sidebar.get_by_text("English", exact=True).click()
     idle(page)
     expect(key(page, "q-tech-analysis")).to_contain_text("Reads emotions")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 
 import pytest
 
@@ -23,10 +24,43 @@ def test_when_signed_out_then_every_page_asks_for_a_name_without_error(sample_en
         assert any("name" in i.value for i in at.info)
     # the page ended early, and the sidebar it asks to use is there (drawn after the page)
     assert [w.key for w in at.sidebar.text_input] == ["as"]
-    assert [w.key for w in at.sidebar.selectbox] == ["role"]
-    assert [w.key for w in at.sidebar.button_group] == ["lang"]
+    assert [w.key for w in at.sidebar.button_group] == ["lang", "role"]
+    assert _popovers(at.sidebar) == []  # the name field is in view
     at.sidebar.text_input(key="as").input("Ada").run()
     assert not at.info or not any("name" in i.value for i in at.info)
+
+
+def _popovers(block: Any) -> list[Any]:
+    """The pop-over blocks inside ``block``, however deep."""
+    found = []
+    for child in getattr(block, "children", {}).values():
+        if getattr(child, "type", None) == "popover":
+            found.append(child)
+        found += _popovers(child)
+    return found
+
+
+def test_when_signed_in_then_the_sidebar_names_the_person_and_keeps_the_name_field_one_click_away(
+    sample_env: str,
+) -> None:
+    at = new_app(user=None)
+    at.run()
+    at.sidebar.text_input(key="as").input("Ada").run()
+    assert any(m.value == "Signed in as **Ada**" for m in at.sidebar.markdown)
+    (change,) = _popovers(at.sidebar)
+    assert change.proto.popover.label == "Change your name"
+    assert [w.key for w in change.text_input] == ["as"]
+    # the role is in view, not in the pop-over, and a click changes it: the store records the new role
+    assert at.sidebar.button_group(key="role").value == "author"
+    at.sidebar.button_group(key="role").set_value("reviewer").run()
+    assert at.subheader[0].value == "Waiting for review"
+    assert store.user_roles(open_store_for(sample_env), "ada") == ("reviewer",)
+    at.sidebar.text_input(key="as").input("Ada Lovelace").run()
+    assert any(m.value == "Signed in as **Ada Lovelace**" for m in at.sidebar.markdown)
+    assert at.query_params["role"] == "reviewer"  # (AppTest does not reflect the name's bound URL parameter)
+    at.sidebar.text_input(key="as").input("").run()  # signed out: the field is in view again
+    assert _popovers(at.sidebar) == [] and any("name" in i.value for i in at.info)
+    assert not at.exception
 
 
 @pytest.mark.parametrize("role", ["author", "reviewer"])
@@ -108,11 +142,10 @@ def test_when_someone_has_many_assessments_then_home_lists_the_recent_ones_and_s
     s.close()
     at = new_app()
     at.run()
-    table = next(m.value for m in at.markdown if "| Feature |" in m.value)
-    rows = re.findall(r"^\| Feature \d+ ", table, flags=re.MULTILINE)
-    assert rows[0] == "| Feature 11 " and len(rows) == RECENT  # the most recently changed first
+    (table,) = at.html
+    rows = re.findall(r"<tr><td>(Feature \d+)</td>", table.value)
+    assert rows[0] == "Feature 11" and len(rows) == RECENT  # the most recently changed first
     assert at.selectbox(key="home-pick-mine").options == [f"Feature {i:02d} · draft" for i in reversed(range(12))]
     at.button(key="home-all-mine-go").click().run()
-    table = next(m.value for m in at.markdown if "| Feature |" in m.value)
-    assert len(re.findall(r"^\| Feature \d+ ", table, flags=re.MULTILINE)) == RECENT + 2
+    assert len(re.findall(r"<tr><td>Feature \d+</td>", at.html[0].value)) == RECENT + 2
     assert not [b for b in at.button if b.key == "home-all-mine-go"]
