@@ -106,7 +106,7 @@ def draw_sign_in(oidc: bool) -> None:
     with where:
         st.text_input(t("signin.name"), key="as", bind="query-params", max_chars=NAME_LIMIT)
         st.caption(t("signin.local"))
-    st.segmented_control(
+    st.pills(  # pills wrap to a second line in a narrow sidebar where a segmented control breaks apart
         t("signin.role"),
         LOCAL_ROLES,
         format_func={r: t(f"role.{r}") for r in LOCAL_ROLES}.__getitem__,
