@@ -192,6 +192,7 @@ def test_hotel_journey_from_new_assessment_to_verified_pdf(
     sign_in(page, "Dan", "Reviewer / DPO")
     page.get_by_test_id("stSidebarNav").get_by_role("link", name="Home").click()
     expect(page.get_by_role("heading", name="Waiting for review")).to_be_visible()
+    idle(page)  # the page is drawn whole: a click while it still runs can be overtaken by that run
     key(page, "home-open-queue").get_by_role("button").click()
     expect(page.get_by_role("heading", name="Review: Mood cameras in the lobby")).to_be_visible()
     page.get_by_role("button", name="Start the review").click()
