@@ -81,10 +81,12 @@ def sign_in(page: Page, name: str, role: str) -> None:
     field.press("Enter")
     idle(page)
     expect(signed_in).to_have_text(f"Signed in as {name}")
+    expect(page).to_have_url(re.compile(rf"[?&]as={name}(&|$)"))  # a refresh keeps the person signed in
     page.keyboard.press("Escape")  # closes the pop-over, if open
     key(page, "role").get_by_role("radio", name=role).click()
     idle(page)
     expect(key(page, "role").get_by_role("radio", name=role)).to_be_checked()
+    expect(page).to_have_url(re.compile(rf"[?&]role={'reviewer' if 'Reviewer' in role else 'author'}(&|$)"))
 
 
 def shot(page: Page, name: str) -> None:
