@@ -112,10 +112,30 @@ def streamlit_options(argv: list[str]) -> list[str]:
     return [*argv, *added]
 
 
+class _BeforeTheServerStarts(logging.Filter):
+    """Drops Streamlit's "restart streamlit" warning while the server has not started yet.
+
+    The warm-up reads Streamlit's configuration; the command line then reads it again with its options, and
+    Streamlit warns that a [server] option changed and asks for a restart. Nothing was serving yet, so every
+    option takes effect: the warning would only mislead the person starting the app. Once the server runs, the
+    warning is Streamlit's again.
+    """
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        from streamlit import runtime
+
+        return runtime.exists() or RESTART_WARNING not in record.getMessage()
+
+
+RESTART_WARNING = "config option section was detected"
+
+
 def main(argv: list[str]) -> None:
     took = warm_up()
     print(f"dpia: questionnaires and store ready in {took:.1f} s; starting Streamlit", file=sys.stderr)
     from streamlit.web import cli
+
+    logging.getLogger("streamlit.config").addFilter(_BeforeTheServerStarts())
 
     sys.argv = ["streamlit", "run", str(APP), *streamlit_options(argv)]
     cli.main()
