@@ -99,11 +99,14 @@ def draw_sign_in(oidc: bool) -> None:
     # review session); the name field gives way to "Signed in as ..." once there is a name, and is one click
     # away in a pop-over (whose fields the browser draws only when it is opened: a lighter first page).
     choice = st.session_state.get("user_choice")
-    where = st.container()
-    if choice is not None and st.session_state.get("signin_error") is None:
+    signed_in = choice is not None and st.session_state.get("signin_error") is None
+    if signed_in:
         st.markdown(t("signin.as", name=plain(choice[1])))
-        where = st.popover(t("signin.change"), icon=":material/manage_accounts:", width="stretch")
-    with where:
+    with (
+        st.popover(t("signin.change"), icon=":material/manage_accounts:", width="stretch")
+        if signed_in
+        else st.container()
+    ):
         st.text_input(t("signin.name"), key="as", bind="query-params", max_chars=NAME_LIMIT)
         st.caption(t("signin.local"))
     st.pills(  # pills wrap to a second line in a narrow sidebar where a segmented control breaks apart
