@@ -17,6 +17,7 @@ from views.context import (
     PageEnds,
     auth_configured,
     choose_user,
+    chosen_local_name,
     database_trouble_shown,
     draft,
     forget_widgets,
@@ -98,13 +99,12 @@ def draw_sign_in(oidc: bool) -> None:
     # Local mode. The role is one click away at all times (an author and a reviewer often share a machine in a
     # review session); the name field gives way to "Signed in as ..." once there is a name, and is one click
     # away in a pop-over (whose fields the browser draws only when it is opened: a lighter first page).
-    choice = st.session_state.get("user_choice")
-    signed_in = choice is not None and st.session_state.get("signin_error") is None
-    if signed_in:
-        st.markdown(t("signin.as", name=plain(choice[1])))
+    name = chosen_local_name()
+    if name is not None:
+        st.markdown(t("signin.as", name=plain(name)))
     with (
         st.popover(t("signin.change"), icon=":material/manage_accounts:", width="stretch")
-        if signed_in
+        if name is not None
         else st.container()
     ):
         st.text_input(t("signin.name"), key="as", bind="query-params", max_chars=NAME_LIMIT)

@@ -196,6 +196,15 @@ def choose_user(choice: tuple[str, ...] | None) -> None:
     st.session_state["user_choice"] = choice
 
 
+def chosen_local_name() -> str | None:
+    """The display name the sidebar's local sign-in stands for, unless signing in with it failed; no store call
+    (the sidebar is drawn after the page, also when the database just failed)."""
+    choice = st.session_state.get("user_choice")
+    if choice is None or choice[0] != "local" or st.session_state.get("signin_error") is not None:
+        return None
+    return str(choice[1])
+
+
 def current_user() -> User | None:
     """The signed-in user, brought in line with the sidebar's choice (users and roles live in the store)."""
     choice = st.session_state.get("user_choice")

@@ -148,37 +148,45 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-@pytest.fixture
-def live_app(tmp_path: Path) -> Iterator[Callable[..., str]]:
-    """Start the app as ``make run`` does (``python -m views.serve``, i.e. ``streamlit run app.py`` after a
-    warm-up) on a free port with its own SQLite file; returns a starter of base URLs."""
-    chromium_or_skip()  # before pytest-playwright launches the browser for the `page` fixture
-    servers: list[subprocess.Popen[bytes]] = []
-
-    def start(questionnaires: Path | None = None) -> str:
-        port = free_port()
-        env = {**os.environ, "DPIA_DATABASE_URL": f"sqlite:///{tmp_path}/live.sqlite"}
-        env.pop("DPIA_QUESTIONNAIRES", None)
-        if questionnaires is not None:
-            env["DPIA_QUESTIONNAIRES"] = str(questionnaires)
-        log = (tmp_path / f"server-{port}.log").open("wb")
+def launch(log: Path, env: dict[str, str]) -> tuple[subprocess.Popen[bytes], str]:
+    """The app started as ``make run`` starts it (``python -m views.serve``, i.e. ``streamlit run app.py`` after a
+    warm-up) on a free port, its output in ``log``; the server and its base URL once it answers (the test fails
+    with the log's end when it does not within a minute)."""
+    port = free_port()
+    with log.open("wb") as out:
         server = subprocess.Popen(
             [sys.executable, "-m", "views.serve", "--server.headless", "true",  # as `make run` starts it
              "--server.port", str(port), "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false",
              "--server.fileWatcherType", "none"],  # other tests write files in the tree meanwhile
-            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+            cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT,
         )  # fmt: skip
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and server.poll() is None:
+        with contextlib.suppress(OSError):
+            if urllib.request.urlopen(f"{base}/_stcore/health", timeout=2).read() == b"ok":
+                return server, base
+        time.sleep(0.1)
+    server.kill()
+    server.wait(timeout=10)
+    pytest.fail(f"the app did not start; its log:\n{log.read_text(errors='replace')[-4000:]}")
+
+
+@pytest.fixture
+def live_app(tmp_path: Path) -> Iterator[Callable[..., str]]:
+    """Start the app as ``make run`` does (:func:`launch`) with its own SQLite file; returns a starter of base
+    URLs."""
+    chromium_or_skip()  # before pytest-playwright launches the browser for the `page` fixture
+    servers: list[subprocess.Popen[bytes]] = []
+
+    def start(questionnaires: Path | None = None) -> str:
+        env = {**os.environ, "DPIA_DATABASE_URL": f"sqlite:///{tmp_path}/live.sqlite"}
+        env.pop("DPIA_QUESTIONNAIRES", None)
+        if questionnaires is not None:
+            env["DPIA_QUESTIONNAIRES"] = str(questionnaires)
+        server, base = launch(tmp_path / f"server-{len(servers)}.log", env)
         servers.append(server)
-        base = f"http://127.0.0.1:{port}"
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            with contextlib.suppress(OSError):
-                if urllib.request.urlopen(f"{base}/_stcore/health", timeout=2).read() == b"ok":
-                    return base
-            if server.poll() is not None:
-                break
-            time.sleep(0.1)
-        pytest.fail(f"the app did not start; its log:\n{(tmp_path / f'server-{port}.log').read_text()[-4000:]}")
+        return base
 
     yield start
     for server in servers:

@@ -6,15 +6,12 @@ The browser tests start the app through the launcher (see ``live_app`` in confte
 from __future__ import annotations
 
 import ast
-import contextlib
 import os
 import subprocess
 import sys
-import time
-import urllib.request
 from pathlib import Path
 
-from tests.app.conftest import free_port
+from tests.app.conftest import launch
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -176,25 +173,10 @@ def test_the_launcher_turns_off_development_aids_unless_told_otherwise(tmp_path:
 def test_starting_the_app_does_not_ask_to_restart_it(tmp_path: Path) -> None:
     """The warm-up reads Streamlit's configuration before the command line does: Streamlit then warned that a
     [server] option changed and asked for a restart, on every start, while nothing was serving yet."""
-    port = free_port()
-    env = {**os.environ, "DPIA_DATABASE_URL": f"sqlite:///{tmp_path}/start.sqlite", "PYTHONPATH": str(ROOT)}
     log = tmp_path / "server.log"
-    with log.open("wb") as out:
-        server = subprocess.Popen(
-            [sys.executable, "-m", "views.serve", "--server.headless", "true", "--server.port", str(port),
-             "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false"],
-            cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT,
-        )  # fmt: skip
-        try:
-            deadline = time.monotonic() + 60
-            while time.monotonic() < deadline and server.poll() is None:
-                with contextlib.suppress(OSError):
-                    if urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=2).read() == b"ok":
-                        break
-                time.sleep(0.1)
-        finally:
-            server.terminate()
-            server.wait(timeout=10)
+    server, base = launch(log, {**os.environ, "DPIA_DATABASE_URL": f"sqlite:///{tmp_path}/start.sqlite"})
+    server.terminate()
+    server.wait(timeout=10)
     said = log.read_text(encoding="utf-8")
-    assert "questionnaires and store ready" in said and f"127.0.0.1:{port}" in said, said
+    assert "questionnaires and store ready" in said and base.removeprefix("http://") in said, said
     assert "restart" not in said.lower(), said
