@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import html
 from typing import TYPE_CHECKING, Any
 
 from engine.i18n import message
@@ -76,30 +75,3 @@ def markdown_table(rows: list[dict[str, object]]) -> str:
     lines = ["| " + " | ".join(cell(h) for h in header) + " |", "|" + " --- |" * len(header)]
     lines += ["| " + " | ".join(cell(row.get(h)) for h in header) + " |" for row in rows]
     return "\n".join(lines)
-
-
-# Drawn like Streamlit's Markdown tables (borders from the text colour, so both themes work).
-_TABLE_STYLE = (
-    "<style>table.dpia-table{border-collapse:collapse;margin-bottom:1rem}"
-    "table.dpia-table th{text-align:inherit;font-weight:600}"
-    "table.dpia-table th,table.dpia-table td{padding:0.25rem 0.75rem;"
-    "border:1px solid color-mix(in srgb,currentColor 15%,transparent)}</style>"
-)
-
-
-def html_table(rows: list[dict[str, object]]) -> str:
-    """Rows as an HTML table for ``st.html``, every header and cell escaped: it shows as written.
-
-    For a first page: the browser lays it out as it is, where a Markdown table of the same rows is parsed and
-    rendered by Streamlit's Markdown pipeline, cell by cell (the home page's table cost a tenth of a second).
-    """
-    if not rows:
-        return ""
-    header = list(rows[0])
-
-    def cell(tag: str, value: object) -> str:
-        return f"<{tag}>{'' if value is None else html.escape(str(value))}</{tag}>"
-
-    head = "".join(cell("th", h) for h in header)
-    body = "".join("<tr>" + "".join(cell("td", row.get(h)) for h in header) + "</tr>" for row in rows)
-    return f'{_TABLE_STYLE}<table class="dpia-table"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'

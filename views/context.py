@@ -41,8 +41,6 @@ LOCAL_ROLES = ("author", "reviewer")
 CHOICES_WITH_TRANSLATED_LABELS = (
     "role",
     "assess-section",
-    "home-pick-mine",
-    "home-pick-queue",
     "archive-pick",
     "review-approval-kind",
     "override-target",
@@ -490,11 +488,21 @@ def go(page: str) -> None:
     bound to it (the local sign-in), so the parameters to keep are passed explicitly; bound widgets put
     their own parameters back.
     """
-    d = draft()
-    params = {"role": st.session_state["role"]} if "role" in st.session_state else {}
-    if d is not None:
-        params["assessment"] = d.id
-    st.switch_page(page, query_params=params)
+    st.switch_page(page, query_params=kept_params(assessment_id()))
+
+
+def kept_params(assessment: str | None, *, for_link: bool = False) -> dict[str, str]:
+    """The URL's parameters for another page: the local sign-in (a refresh there keeps the person signed in)
+    and ``assessment``.
+
+    ``st.switch_page`` refuses the name, a parameter bound to its widget, and the widget puts it back itself;
+    a page link (``for_link``), followed by the browser, must carry it.
+    """
+    keys = ("as", "role") if for_link else ("role",)
+    params = {key: str(st.session_state[key]) for key in keys if st.session_state.get(key)}
+    if assessment is not None:
+        params["assessment"] = assessment
+    return params
 
 
 def open_draft_or_explain(page: str, none_key: str) -> Draft | None:

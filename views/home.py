@@ -7,12 +7,12 @@ from typing import TYPE_CHECKING
 
 import streamlit as st
 
-from views.answer_text import html_table
 from views.context import (
     attempt,
     current_user,
     draft,
     go,
+    kept_params,
     lang,
     open_assessment,
     questionnaires,
@@ -37,22 +37,25 @@ def _open(aid: str) -> None:
         st.query_params["assessment"] = aid
 
 
-def _summary_rows(items: list[store.Summary]) -> list[dict[str, object]]:
-    def review_date(s: store.Summary) -> str:
-        if s.review_date is None:
-            return ""
-        return f"{s.review_date.isoformat()} ({t('home.overdue')})" if s.overdue else s.review_date.isoformat()
+# Page-link labels are one line, cut at the column's edge: these lists' labels wrap instead (Streamlit's test
+# ids are its stable names for elements). A style-only ``st.html`` takes no room on the page.
+_WRAPPED_LINKS = (
+    "<style>[data-testid=stMain] [data-testid=stPageLink-NavLink] *"
+    "{white-space:normal!important;overflow:visible!important}</style>"
+)
 
-    return [
-        {
-            t("home.col.title"): s.title,
-            t("home.col.status"): t(f"status.{s.status}"),
-            t("home.col.verdict"): t(f"dpia_short.{s.dpia_verdict}") if s.dpia_verdict else "",
-            t("home.col.ai_act"): t(f"ai_short.{s.ai_act_status}") if s.ai_act_status else "",
-            t("home.col.review_date"): review_date(s),
-        }
-        for s in items
-    ]
+
+def _link_label(s: store.Summary) -> str:
+    """An assessment in two lines: its title (bold, shown as written); its status, verdicts and review date."""
+    parts = [f"**{plain(s.title)}**", t(f"status.{s.status}")]
+    if s.dpia_verdict:
+        parts.append(t("home.row.verdict", value=t(f"dpia_short.{s.dpia_verdict}")))
+    if s.ai_act_status:
+        parts.append(t("home.row.ai_act", value=t(f"ai_short.{s.ai_act_status}")))
+    if s.review_date is not None:
+        review = t("home.row.review", date=s.review_date.isoformat())
+        parts.append(f"{review} ({t('home.overdue')})" if s.overdue else review)
+    return f"{parts[0]}  \n" + " · ".join(parts[1:])
 
 
 def my_assessments() -> None:
@@ -60,27 +63,34 @@ def my_assessments() -> None:
 
     user = current_user()
     assert user is not None
-    language = lang()
     s = the_store()
+    st.html(_WRAPPED_LINKS)
     if user.is_reviewer:
         st.subheader(t("home.queue"))
         queue = store.list_assessments(s, status=REVIEWER_QUEUE)
-        _table_and_open(queue, language, "queue", REVIEW_PAGE)
+        _links(queue, "queue", REVIEW_PAGE, ":material/rate_review:")
     st.subheader(t("home.mine"))
     mine = store.list_assessments(s, owner=user.id)
-    _table_and_open(mine, language, "mine", ASSESS_PAGE)
+    _links(mine, "mine", ASSESS_PAGE, ":material/edit_note:")
     overdue = [a for a in mine if a.overdue]
     if overdue:
         st.warning(t("home.overdue_list", titles=", ".join(plain(a.title) for a in overdue)))
 
 
-def _table_and_open(items: list[store.Summary], language: str, name: str, page: str) -> None:
+def _links(items: list[store.Summary], name: str, page: str, icon: str) -> None:
+    """The most recently changed ``items`` (all of them once "Show all" is pressed), each a link to ``page``.
+
+    One click opens an assessment: the link carries it in the URL with the sign-in, and ``deep_link`` opens it
+    on arrival. Links are light for a first page, where a select box and an Open button made the browser fetch
+    and run a large widget bundle first (about a fifth of a second on a small machine).
+    """
     if not items:
         st.caption(t("home.none"))
         return
     everything = f"home-all-{name}"
     shown = items if st.session_state.get(everything) else items[:RECENT]
-    st.html(html_table(_summary_rows(shown)))
+    for a in shown:
+        st.page_link(page, label=_link_label(a), icon=icon, query_params=kept_params(a.id, for_link=True))
     if len(shown) < len(items):
         st.button(
             t("home.show_all", count=len(items)),
@@ -89,19 +99,6 @@ def _table_and_open(items: list[store.Summary], language: str, name: str, page: 
             on_click=st.session_state.__setitem__,
             args=(everything, True),
         )
-    by_id = {a.id: a for a in items}
-    current = draft()
-    ids = list(by_id)
-    chosen = st.selectbox(
-        t("home.pick"),
-        ids,
-        index=ids.index(current.id) if current and current.id in by_id else 0,
-        format_func={i: f"{a.title} · {t(f'status.{a.status}')}" for i, a in by_id.items()}.__getitem__,
-        key=f"home-pick-{name}",
-    )
-    if st.button(t("home.open"), key=f"home-open-{name}", type="primary"):
-        _open(chosen)
-        go(page)
 
 
 def new_assessment() -> None:

@@ -115,6 +115,16 @@ def create_through_home(at: AppTest, title: str, questionnaire: str | None = Non
     return str(at.query_params["assessment"])
 
 
+def follow_link(at: AppTest, text: str) -> None:
+    """Click the page link whose label holds ``text``, as the browser does: its page, with its URL parameters."""
+    from urllib.parse import parse_qsl
+
+    [link] = [p.proto for p in at.get("page_link") if text in shown(p.label)]
+    for name, value in parse_qsl(link.query_string):
+        at.query_params[name] = value
+    at.switch_page(f"views/{link.page}.py").run()
+
+
 # --- the real app in a browser ----------------------------------------------------------------------------
 
 

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import re
 from typing import Any
+from urllib.parse import parse_qs
 
 import pytest
 
 import store
-from tests.app.conftest import create_through_home, new_app, open_store_for, shown
+from tests.app.conftest import create_through_home, follow_link, new_app, open_store_for, shown
 
 RECENT = 10  # rows Home lists until "Show all" (views/home.py runs as a page, it cannot be imported)
 PAGES = ["views/home.py", "views/assess.py", "views/review.py", "views/archive.py", "views/questionnaires.py"]
@@ -137,15 +137,25 @@ def test_when_someone_has_many_assessments_then_home_lists_the_recent_ones_and_s
 ) -> None:
     s = open_store_for(sample_env)
     store.ensure_user(s, "ada", ["author"], name="Ada")
-    for i in range(RECENT + 2):
+    first_id = store.create_assessment(s, "sample", "Feature 00", "ada").id
+    for i in range(1, RECENT + 2):
         store.create_assessment(s, "sample", f"Feature {i:02d}", "ada")
     s.close()
     at = new_app()
     at.run()
-    (table,) = at.html
-    rows = re.findall(r"<tr><td>(Feature \d+)</td>", table.value)
-    assert rows[0] == "Feature 11" and len(rows) == RECENT  # the most recently changed first
-    assert at.selectbox(key="home-pick-mine").options == [f"Feature {i:02d} · draft" for i in reversed(range(12))]
+    links = [shown(p.label) for p in at.get("page_link")]
+    assert links[0].startswith("**Feature 11**  \ndraft · DPIA") and len(links) == RECENT  # most recent first
     at.button(key="home-all-mine-go").click().run()
-    assert len(re.findall(r"<tr><td>Feature \d+</td>", at.html[0].value)) == RECENT + 2
+    assert [shown(p.label).split("  \n")[0] for p in at.get("page_link")] == [
+        f"**Feature {i:02d}**" for i in reversed(range(RECENT + 2))
+    ]
     assert not [b for b in at.button if b.key == "home-all-mine-go"]
+    # one click opens it: the link names the assessment and keeps the sign-in, so a refresh there keeps both
+    [first] = [p.proto for p in at.get("page_link") if shown(p.label).startswith("**Feature 00**")]
+    assert (first.page, parse_qs(first.query_string)) == (
+        "assess",
+        {"as": ["Ada"], "role": ["author"], "assessment": [first_id]},
+    )
+    follow_link(at, "**Feature 00**")
+    assert not at.exception, at.exception
+    assert at.title[0].value == "Feature 00"
