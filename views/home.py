@@ -82,7 +82,7 @@ def _links(items: list[store.Summary], name: str, page: str, icon: str) -> None:
 
     One click opens an assessment: the link carries it in the URL with the sign-in, and ``deep_link`` opens it
     on arrival. Links are light for a first page, where a select box and an Open button made the browser fetch
-    and run a large widget bundle first (about a fifth of a second on a small machine).
+    and run a large widget bundle first (about a tenth of a second on a small machine).
     """
     if not items:
         st.caption(t("home.none"))
