@@ -208,7 +208,7 @@ def _visits(browser: Any, url: str, title: list[str], complete: list[str], serve
     for name, selectors in (("title", title), ("complete", complete)):
         script = _MARK_WHEN_PAINTED.replace("SELECTORS", json.dumps(selectors)).replace("NAME", json.dumps(name))
         visitor.add_init_script(script)
-    took = []
+    took: list[float] = []
     for _ in range(2):
         page = visitor.new_page()
         page.goto(url)
@@ -217,7 +217,8 @@ def _visits(browser: Any, url: str, title: list[str], complete: list[str], serve
         took += [marks["title"] / 1000, marks["complete"] / 1000]
         page.close()
     visitor.close()
-    return Visits(*took, server_up=server_up)
+    first_title, first_complete, next_title, next_complete = took
+    return Visits(first_title, first_complete, next_title, next_complete, server_up=server_up)
 
 
 def first_visits(samples: int, command: list[str], *, assessments: int = 50) -> list[Visits]:
