@@ -371,7 +371,7 @@ WORDS: dict[str, dict[str, str]] = {
         "home.row.verdict": "AIPD {value}",
         "home.row.ai_act": "RIA : {value}",
         "home.row.review": "date de réexamen : {date}",
-        "home.new": "Commencer une nouvelle analyse",
+        "home.new": "Nouvelle analyse",
         "home.feature": "Nom de la fonctionnalité",
         "home.owner": "Responsable (équipe ou personne)",
         "home.questionnaire": "Questionnaire",
