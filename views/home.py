@@ -47,15 +47,15 @@ _WRAPPED_LINKS = (
 
 def _link_label(s: store.Summary) -> str:
     """An assessment in two lines: its title (bold, shown as written); its status, verdicts and review date."""
-    parts = [f"**{plain(s.title)}**", t(f"status.{s.status}")]
+    details = [t(f"status.{s.status}")]
     if s.dpia_verdict:
-        parts.append(t("home.row.verdict", value=t(f"dpia_short.{s.dpia_verdict}")))
+        details.append(t("home.row.verdict", value=t(f"dpia_short.{s.dpia_verdict}")))
     if s.ai_act_status:
-        parts.append(t("home.row.ai_act", value=t(f"ai_short.{s.ai_act_status}")))
+        details.append(t("home.row.ai_act", value=t(f"ai_short.{s.ai_act_status}")))
     if s.review_date is not None:
         review = t("home.row.review", date=s.review_date.isoformat())
-        parts.append(f"{review} ({t('home.overdue')})" if s.overdue else review)
-    return f"{parts[0]}  \n" + " · ".join(parts[1:])
+        details.append(f"{review} ({t('home.overdue')})" if s.overdue else review)
+    return f"**{plain(s.title)}**  \n" + " · ".join(details)
 
 
 def my_assessments() -> None:
