@@ -11,6 +11,7 @@ import re
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 from playwright.sync_api import Locator, Page, expect
@@ -270,17 +271,33 @@ def seeded_store(url: str) -> tuple[str, str]:
     return a.id, done.id
 
 
+def record_third_party_requests(page: Page, base: str, into: list[str]) -> None:
+    """Adds to ``into`` each request the page's browser context makes to a host other than the app's."""
+    app = urlsplit(base).netloc
+
+    def check(url: str) -> None:
+        parts = urlsplit(url)
+        if parts.scheme in ("http", "https", "ws", "wss") and parts.netloc != app:
+            into.append(url)
+
+    page.context.on("request", lambda request: check(request.url))
+    page.context.on("websocket", lambda socket: check(socket.url))
+
+
 def top(page: Page) -> None:
     page.locator("h1").first.scroll_into_view_if_needed()
 
 
 def test_screenshots_of_every_page(live_app: Callable[..., str], page: Page, tmp_path: Path) -> None:
     """Each page on the real questionnaires with the hotel example (also a smoke test of every page in a browser).
+    No page makes the browser contact another host: a privacy tool must not tell a third party who uses it.
 
     ``DPIA_SCREENSHOTS=1 pytest tests/app/test_browser.py -k screenshots`` refreshes docs/screenshots/.
     """
     base = live_app()
     hotel, _ = seeded_store(f"sqlite:///{tmp_path}/live.sqlite")
+    elsewhere: list[str] = []
+    record_third_party_requests(page, base, elsewhere)
     page.set_viewport_size({"width": 1280, "height": 900})
     page.set_default_timeout(TIMEOUT)
 
@@ -315,6 +332,7 @@ def test_screenshots_of_every_page(live_app: Callable[..., str], page: Page, tmp
     shot(page, "assess-fr")
 
     page = page.context.browser.new_page(viewport={"width": 1280, "height": 900})  # the reviewer's own browser
+    record_third_party_requests(page, base, elsewhere)
     page.set_default_timeout(TIMEOUT)
     page.goto(f"{base}/review?as=Dan&role=reviewer&assessment={hotel}")
     expect(page.get_by_role("heading", name=re.compile("^Review: "))).to_be_visible()
@@ -333,3 +351,4 @@ def test_screenshots_of_every_page(live_app: Callable[..., str], page: Page, tmp
     expect(page.get_by_role("heading", name="Questionnaires")).to_be_visible()
     idle(page)
     shot(page, "questionnaires")
+    assert elsewhere == []
