@@ -68,14 +68,19 @@ def _warm_streamlit() -> None:
     # its command line, so the warning cannot apply: mark it as given.
     if hasattr(delta_generator, USE_WARNING_GIVEN):
         setattr(delta_generator, USE_WARNING_GIVEN, True)
-    # The page icon (an SVG file) becomes a URL through Streamlit's image code, which first imports NumPy and
-    # Pillow: 0.1 s of the first visitor's first run, 0.3 s when the browser is busy on the same small machine.
-    for module in ICON_CONVERSION:
+    for module in IMPORTED_ON_FIRST_USE:
         importlib.import_module(module)
 
 
 USE_WARNING_GIVEN = "_use_warning_has_been_displayed"  # streamlit.delta_generator's once-only flag
-ICON_CONVERSION = ("numpy", "PIL.Image", "PIL.ImageFile")  # what Streamlit's image_to_url imports on first use
+# Modules Streamlit imports during the first visitor's first run, each 0.03-0.1 s on a small machine (three times
+# that when the browser is busy on the same CPUs), all before the page's title is sent:
+IMPORTED_ON_FIRST_USE = (
+    "streamlit.material_icon_names",  # every Material icon's name, which the pages' icons are checked against
+    "numpy",  # these two turn the page icon (an SVG file) into a URL
+    "PIL.Image",
+    "PIL.ImageFile",
+)
 
 
 # What the page scripts import (they are run, not imported, so their own code waits for a visitor).

@@ -21,7 +21,7 @@ from views import context, serve
 took = serve.warm_up()
 print(sorted(key[0] for key in context._resources), round(took, 3) >= 0)
 print(all(module in sys.modules for module in serve._USED_BY_THE_PAGES))
-print(all(module in sys.modules for module in serve.ICON_CONVERSION))
+print(all(module in sys.modules for module in serve.IMPORTED_ON_FIRST_USE))
 """
 
 
@@ -131,6 +131,52 @@ def test_after_the_warm_up_the_first_element_does_not_inspect_the_stack() -> Non
     warm-up marks the check as done; should Streamlit rename its flag, the first count stops being zero."""
     assert _stack_inspections("cold") >= 1  # what the check costs without the warm-up
     assert _stack_inspections("warm") == 0
+
+
+FIRST_RUN = """
+import sys
+from streamlit.runtime.scriptrunner import script_runner
+from streamlit.testing.v1 import AppTest
+from views import serve
+if sys.argv[1] == "warm":
+    serve.warm_up()
+imported = []
+run_script = script_runner.ScriptRunner._run_script
+def recording(self, rerun_data):
+    before = set(sys.modules)
+    try:
+        run_script(self, rerun_data)
+    finally:
+        imported.extend(sorted(set(sys.modules) - before))
+script_runner.ScriptRunner._run_script = recording
+app = AppTest.from_file(sys.argv[2], default_timeout=60)
+app.query_params["as"] = "Ada"
+app.run()
+assert not app.exception, app.exception
+print(imported)
+"""
+
+
+def _imported_by_the_first_run(mode: str, tmp_path: Path) -> list[str]:
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "DPIA_DATABASE_URL": f"sqlite:///{tmp_path}/{mode}.sqlite"}
+    env.pop("DPIA_QUESTIONNAIRES", None)
+    done = subprocess.run(
+        [sys.executable, "-c", FIRST_RUN, mode, str(ROOT / "app.py")],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    return list(ast.literal_eval(done.stdout.strip().splitlines()[-1]))
+
+
+def test_after_the_warm_up_the_first_visitor_s_run_imports_nothing(tmp_path: Path) -> None:
+    """Whatever the home page's first run imports (ours or Streamlit's, such as its list of Material icon names)
+    is work done before the page's title is sent to the first visitor: the warm-up imports it all beforehand."""
+    assert "streamlit.material_icon_names" in _imported_by_the_first_run("cold", tmp_path)
+    assert _imported_by_the_first_run("warm", tmp_path) == []
 
 
 OPTIONS = "from views.serve import streamlit_options; print(streamlit_options({argv!r}))"
