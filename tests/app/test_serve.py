@@ -6,12 +6,17 @@ The browser tests start the app through the launcher (see ``live_app`` in confte
 from __future__ import annotations
 
 import ast
+import asyncio
 import os
+import re
 import subprocess
 import sys
+import urllib.request
 from pathlib import Path
+from typing import Any
 
 from tests.app.conftest import launch
+from views import serve
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -227,3 +232,78 @@ def test_starting_the_app_does_not_ask_to_restart_it(tmp_path: Path) -> None:
     said = log.read_text(encoding="utf-8")
     assert "questionnaires and store ready" in said and base.removeprefix("http://") in said, said
     assert "restart" not in said.lower(), said
+
+
+def _ask(assets: serve.HashedAssets, path: str, method: str = "GET", headers: list[Any] | None = None) -> list[Any]:
+    """What ``assets`` sends for one request; a request it passes on is answered by a stand-in for Streamlit."""
+
+    async def streamlit(scope: Any, receive: Any, send: Any) -> None:
+        await send({"type": "http.response.start", "status": 299, "headers": []})
+
+    async def ask() -> list[Any]:
+        sent: list[Any] = []
+
+        async def send(message: Any) -> None:
+            sent.append(message)
+
+        scope = {"type": "http", "method": method, "path": path, "headers": headers or []}
+        await assets(scope, None, send)
+        return sent
+
+    assets.app = streamlit
+    return asyncio.run(ask())
+
+
+def test_streamlit_s_front_end_files_are_answered_from_memory_and_nothing_else(tmp_path: Path) -> None:
+    """The launcher answers the hashed bundles itself (a first visitor fetches about sixty of them); every other
+    request, and any name that is not one of those files, goes on to Streamlit."""
+    (tmp_path / "static" / "js").mkdir(parents=True)
+    bundle = tmp_path / "static" / "js" / "index.Ab12.js"
+    bundle.write_bytes(b"export default 1;\n")
+    (tmp_path / "index.html").write_text("<html></html>", encoding="utf-8")
+    assets = serve.HashedAssets(None, static_folder=tmp_path, base_url="")
+
+    start, body = _ask(assets, "/static/js/index.Ab12.js")
+    assert start["status"] == 200
+    assert dict(start["headers"]) == {
+        b"content-type": b"text/javascript; charset=utf-8",
+        b"content-length": b"18",
+        b"cache-control": b"public, immutable, max-age=31536000",
+    }
+    assert body["body"] == b"export default 1;\n"
+    bundle.write_bytes(b"changed")  # read once, then kept: the names are content hashes
+    assert _ask(assets, "/static/js/index.Ab12.js")[1]["body"] == b"export default 1;\n"
+
+    for path, method, headers in (
+        ("/", "GET", []),  # the page itself
+        ("/index.html", "GET", []),
+        ("/static/js/other.js", "GET", []),
+        ("/static/js/../../index.html", "GET", []),
+        ("/static/js/index.Ab12.js", "HEAD", []),
+        ("/static/js/index.Ab12.js", "GET", [(b"range", b"bytes=0-3")]),
+    ):
+        assert _ask(assets, path, method, headers)[0]["status"] == 299, (path, method)
+
+    under_a_base = serve.HashedAssets(None, static_folder=tmp_path, base_url="/dpia/")
+    assert _ask(under_a_base, "/dpia/static/js/index.Ab12.js")[0]["status"] == 200
+    assert _ask(under_a_base, "/static/js/index.Ab12.js")[0]["status"] == 299
+
+
+def test_the_running_app_answers_its_bundles_itself(tmp_path: Path) -> None:
+    """The real server, as ``make run`` starts it: a bundle the page loads comes from the launcher (Streamlit's own
+    file response would carry an ETag) and is the file Streamlit ships; the page itself is still Streamlit's."""
+    import streamlit
+
+    server, base = launch(tmp_path / "server.log", {**os.environ, "DPIA_DATABASE_URL": f"sqlite:///{tmp_path}/a.db"})
+    try:
+        page = urllib.request.urlopen(f"{base}/", timeout=10).read().decode()
+        script = re.search(r'src="\./(static/js/index\.[^"]+\.js)"', page)
+        assert script is not None, page[:2000]
+        with urllib.request.urlopen(f"{base}/{script.group(1)}", timeout=10) as answer:
+            assert answer.headers["Content-Type"] == "text/javascript; charset=utf-8"
+            assert answer.headers["Cache-Control"] == "public, immutable, max-age=31536000"
+            assert answer.headers["ETag"] is None
+            assert answer.read() == (Path(streamlit.__file__).parent / "static" / script.group(1)).read_bytes()
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
