@@ -71,13 +71,19 @@ def _warm_streamlit() -> None:
         setattr(delta_generator, USE_WARNING_GIVEN, True)
     for module in IMPORTED_ON_FIRST_USE:
         importlib.import_module(module)
+    # The first session's opening message carries this installation's identifier, which Streamlit works out once
+    # (it reads the machine's id and its own id file): 15-40 ms before the browser hears anything.
+    from streamlit.runtime.metrics_util import Installation
+
+    Installation.instance()
 
 
 USE_WARNING_GIVEN = "_use_warning_has_been_displayed"  # streamlit.delta_generator's once-only flag
-# Modules Streamlit imports during the first visitor's first run, each 0.03-0.1 s on a small machine (three times
-# that when the browser is busy on the same CPUs), all before the page's title is sent:
+# Modules Streamlit imports for the first visitor's session and first run, each 0.02-0.1 s on a small machine (more
+# when the browser is busy on the same CPUs), all before the page's title is sent:
 IMPORTED_ON_FIRST_USE = (
     "streamlit.material_icon_names",  # every Material icon's name, which the pages' icons are checked against
+    "streamlit.web.skills",  # read for the first session's opening message (its AI-agent "skills" hint)
     "numpy",  # these two turn the page icon (an SVG file) into a URL
     "PIL.Image",
     "PIL.ImageFile",
