@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import ast
 import asyncio
+import concurrent.futures
 import os
 import re
 import subprocess
@@ -253,7 +254,8 @@ def _ask(assets: serve.HashedAssets, path: str, method: str = "GET", headers: li
         return sent
 
     assets.app = streamlit
-    return asyncio.run(ask())
+    with concurrent.futures.ThreadPoolExecutor(1) as thread:  # its own event loop, whatever runs in this thread
+        return thread.submit(asyncio.run, ask()).result()
 
 
 def test_streamlit_s_front_end_files_are_answered_from_memory_and_nothing_else(tmp_path: Path) -> None:
