@@ -50,9 +50,8 @@ def warm_up() -> float:
     finally:
         for logger, level in zip(quiet, levels, strict=True):
             logger.setLevel(level)
-    # Everything loaded so far lives as long as the server: keep it out of the garbage collector's way. Without
-    # this, each full collection walks all of it (Python's own, and Streamlit's after every script run where
-    # `runner.postScriptGC` is left on).
+    # Everything loaded so far lives as long as the server: keep it out of the garbage collector's way.
+    # Streamlit runs a full collection after every script run; without this, each one walks all of it.
     gc.collect()
     gc.freeze()
     return time.perf_counter() - start
