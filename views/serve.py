@@ -6,7 +6,8 @@ for SQLAlchemy, Alembic, pydantic's model building, the questionnaires and the s
 Streamlit as ``streamlit run app.py`` would: the first page costs what every later one does. Two defaults
 differ: Streamlit's watcher of source files (a development aid that reruns on save) is off, and the toolbar
 shows a viewer's menu without the developer entries, unless the command line, the environment or a config
-file asks otherwise (:func:`streamlit_options`).
+file asks otherwise (:func:`streamlit_options`). And the browser's requests for Streamlit's own front-end files
+are answered from memory (:class:`HashedAssets`).
 
 Any ``streamlit run`` option may follow (``--server.port 8502``, ``--server.headless true``, ...). A broken
 questionnaire or an unreachable database does not stop the server: the app shows those problems on its
@@ -79,7 +80,7 @@ def _warm_streamlit() -> None:
 
 
 USE_WARNING_GIVEN = "_use_warning_has_been_displayed"  # streamlit.delta_generator's once-only flag
-# Modules Streamlit imports for the first visitor's session and first run, each 0.02-0.1 s on a small machine (more
+# Modules Streamlit imports for the first visitor's session and first run, up to 0.1 s each on a small machine (more
 # when the browser is busy on the same CPUs), all before the page's title is sent:
 IMPORTED_ON_FIRST_USE = (
     "streamlit.material_icon_names",  # every Material icon's name, which the pages' icons are checked against
@@ -141,7 +142,8 @@ class HashedAssets:
     rule for these names: public, immutable, a year.
 
     Only names listed from Streamlit's static folder at start are answered, so no request can reach another
-    file. A file's bytes are read on its first request and kept (the folder holds a few megabytes).
+    file. A file's bytes are read on its first request and kept: about 3 MB for what a visit fetches, and never
+    more than the folder (25 MB, most of it code for widgets this app does not use).
     """
 
     CACHE_CONTROL = b"public, immutable, max-age=31536000"
