@@ -9,13 +9,12 @@ multipage mode). When the database fails while a page runs, the page says so (:f
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import streamlit as st
 
 from views.context import (
     CHOICES_WITH_TRANSLATED_LABELS,
     LOCAL_ROLES,
+    PAGE_ICON,
     PageEnds,
     auth_configured,
     choose_user,
@@ -29,9 +28,6 @@ from views.i18n import LANGUAGE_NAMES, start_run, t
 from views.safe_text import plain
 
 NAME_LIMIT = 100  # characters of a local display name
-# The tab's icon, sent inline: a Material icon name (":material/shield:") would make every visitor's browser
-# fetch it from Google's font servers, a request to a third party that a privacy tool should not make.
-FAVICON = str(Path(__file__).parent / "views" / "favicon.svg")
 
 
 def language_changed() -> None:
@@ -135,7 +131,7 @@ def deep_link() -> None:
 
 
 def main() -> None:
-    st.set_page_config(page_title="DPIA", page_icon=FAVICON, layout="wide")
+    st.set_page_config(page_title="DPIA", page_icon=PAGE_ICON, layout="wide")
     # The language switch and the sign-in sit at the top of the sidebar but are drawn after the page: the
     # browser fetches the code of each kind of widget the first time it meets one, and a page title sent after
     # three sidebar widgets waits for them on a first visit (about half a second on a small machine).

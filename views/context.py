@@ -8,6 +8,7 @@ from or written to the store, with the version the next autosave must send.
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 import os
 import re
@@ -37,6 +38,11 @@ QUESTIONNAIRES_ENV = "DPIA_QUESTIONNAIRES"  # the same variable the store reads
 DRAFT = "draft"
 WIDGET_PREFIX = "q-"
 LOCAL_ROLES = ("author", "reviewer")
+# The tab's icon as a data URL, read once: Streamlit sends it with the page as it is. A Material icon name
+# (":material/shield:") would make every visitor's browser fetch it from Google's font servers, a request to a
+# third party that a privacy tool should not make; an image file would be read again on every rerun.
+_ICON_SVG = (Path(__file__).parent / "favicon.svg").read_bytes()
+PAGE_ICON = "data:image/svg+xml;base64," + base64.b64encode(_ICON_SVG).decode()
 # Choice widgets (besides the answer widgets) whose option labels change with the language.
 CHOICES_WITH_TRANSLATED_LABELS = (
     "role",

@@ -85,7 +85,7 @@ USE_WARNING_GIVEN = "_use_warning_has_been_displayed"  # streamlit.delta_generat
 IMPORTED_ON_FIRST_USE = (
     "streamlit.material_icon_names",  # every Material icon's name, which the pages' icons are checked against
     "streamlit.web.skills",  # read for the first session's opening message (its AI-agent "skills" hint)
-    "numpy",  # these two turn the page icon (an SVG file) into a URL
+    "numpy",  # these two: Streamlit's image code, which the page icon goes through, imports them first
     "PIL.Image",
     "PIL.ImageFile",
 )

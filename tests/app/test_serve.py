@@ -33,12 +33,17 @@ print(Installation._instance is not None)
 """
 
 
-def _warm_up(database_url: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "DPIA_DATABASE_URL": database_url}
+def _python(code: str, *args: str, database_url: str) -> subprocess.CompletedProcess[str]:
+    """``code`` in a fresh interpreter in the project, on the real questionnaires and ``database_url``."""
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "DPIA_DATABASE_URL": database_url}
     env.pop("DPIA_QUESTIONNAIRES", None)
     return subprocess.run(
-        [sys.executable, "-c", WARM_UP], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
+        [sys.executable, "-c", code, *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
     )
+
+
+def _warm_up(database_url: str) -> subprocess.CompletedProcess[str]:
+    return _python(WARM_UP, database_url=database_url)
 
 
 def test_warm_up_loads_the_questionnaires_and_migrates_the_store(tmp_path: Path) -> None:
@@ -166,16 +171,7 @@ print(imported)
 
 
 def _imported_by_the_first_run(mode: str, tmp_path: Path) -> list[str]:
-    env = {**os.environ, "PYTHONPATH": str(ROOT), "DPIA_DATABASE_URL": f"sqlite:///{tmp_path}/{mode}.sqlite"}
-    env.pop("DPIA_QUESTIONNAIRES", None)
-    done = subprocess.run(
-        [sys.executable, "-c", FIRST_RUN, mode, str(ROOT / "app.py")],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    done = _python(FIRST_RUN, mode, str(ROOT / "app.py"), database_url=f"sqlite:///{tmp_path}/{mode}.sqlite")
     assert done.returncode == 0, done.stderr
     return list(ast.literal_eval(done.stdout.strip().splitlines()[-1]))
 
