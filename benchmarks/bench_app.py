@@ -9,13 +9,16 @@ Targets (the app's brief): rerun median < 50 ms; first page ready < 2 s after th
   benchmark gives AppTest one script cache, as the server has.
 * First page: the app started as ``make run`` starts it (``python -m views.serve``, which loads the
   questionnaires and opens the store before serving; ``streamlit run app.py`` is measured too) as a
-  subprocess, Debian's Chromium through Playwright (skipped with a message when /usr/bin/chromium is missing).
-  Timed in the page, from the start of the navigation to the frame that paints the home page's title, then
-  the page complete (its list of assessments, and the sidebar's sign-in). One page load
-  varies by a few tenths of a second on a small machine, so each figure is the median of
-  ``DPIA_BENCH_SAMPLES`` (default 7) samples, each on a newly started server with a new browser profile: the
-  first visitor after the server is up, with nothing of Streamlit's in the browser's cache. A one-line
-  Streamlit app measured the same way gives the floor.
+  subprocess, Debian's Chromium (skipped with a message when /usr/bin/chromium is missing) driven over its
+  DevTools pipe with nothing turned on but what timing needs (:mod:`benchmarks.devtools`), as a person's browser
+  runs. Timed in the page, from the start of the navigation to the frame that paints the home page's title,
+  then the page complete (its list of assessments, and the sidebar's sign-in). One page load varies by a few
+  tenths of a second on a small machine, so each figure is the median of ``DPIA_BENCH_SAMPLES`` (default 7)
+  samples, each on a newly started server and a newly started browser with an empty profile: the first visitor
+  after the server is up, with nothing of Streamlit's in the browser's cache. A one-line Streamlit app measured
+  the same way gives the floor. The same visits through Playwright, which the browser tests use, are timed too:
+  Playwright has the browser report every request, console message and script context to it while the page
+  loads, on the same CPUs, which costs about a tenth of a second.
 * Memory: the server's resident set size (VmRSS) after a browser session opened 50 assessments one after the
   other.
 """
@@ -32,7 +35,7 @@ import sys
 import tempfile
 import time
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -188,81 +191,143 @@ class Visits:
 
 
 # Timed in the page itself: from the start of the navigation (the person pressing Enter) to the animation frame
-# that paints the awaited elements. Waiting with Playwright's ``expect`` instead adds its polling back-off
-# (checks 0.1, 0.25, 0.5 then 1 s apart): a heading drawn just after a check was counted up to half a second late.
+# that paints the awaited elements. The check runs in that frame, before it is painted, and reads the layout the
+# frame computes anyway: checking in the mutation callback itself forced a layout per batch of changes (25 on our
+# first page, about 30 ms). Waiting with Playwright's ``expect`` instead adds its polling back-off (checks 0.1,
+# 0.25, 0.5 then 1 s apart): a heading drawn just after a check was counted up to half a second late.
 _MARK_WHEN_PAINTED = """
-new MutationObserver((_, watch) => {
+(() => {
   const shown = (css) => [...document.querySelectorAll(css)].some((e) => e.getClientRects().length > 0);
-  if (SELECTORS.every(shown)) {
-    watch.disconnect();
-    requestAnimationFrame(() => { (window.__marks ??= {})[NAME] = performance.now(); });
-  }
-}).observe(document, {subtree: true, childList: true, attributes: true});
+  let queued = false;
+  const watch = new MutationObserver(() => {
+    if (queued) return;
+    queued = true;
+    requestAnimationFrame(() => {
+      queued = false;
+      if (SELECTORS.every(shown)) {
+        watch.disconnect();
+        (window.__marks ??= {})[NAME] = performance.now();
+      }
+    });
+  });
+  watch.observe(document, {subtree: true, childList: true, attributes: true});
+})();
 """
 
 
-def _visits(browser: Any, url: str, title: list[str], complete: list[str], server_up: float) -> Visits:
-    """A first visit in a new browser profile (empty cache), then the same person again in a new tab; ``title``
-    and ``complete`` are CSS selectors that must all match a displayed element."""
-    visitor = browser.new_context()  # a new profile: nothing of Streamlit's is cached yet
-    for name, selectors in (("title", title), ("complete", complete)):
-        script = _MARK_WHEN_PAINTED.replace("SELECTORS", json.dumps(selectors)).replace("NAME", json.dumps(name))
-        visitor.add_init_script(script)
+class _PlaywrightTab:
+    """A Playwright page behind :class:`benchmarks.devtools.Tab`'s four calls, to time the same visit through the
+    driver the tests use."""
+
+    def __init__(self, context: Any) -> None:
+        self._page = context.new_page()
+
+    def add_script(self, source: str) -> None:
+        self._page.add_init_script(source)
+
+    def navigate(self, url: str) -> None:
+        self._page.goto(url, wait_until="commit")
+
+    def evaluate(self, expression: str) -> Any:
+        return self._page.evaluate(expression)
+
+    def close(self) -> None:
+        self._page.close()
+
+
+@contextlib.contextmanager
+def _browser(driver: str) -> Iterator[Callable[[], Any]]:
+    """A new headless Chromium with an empty profile; yields a function that opens a tab in it.
+
+    ``devtools`` (the figures): Chromium over its DevTools pipe, told only what timing needs
+    (:mod:`benchmarks.devtools`). ``playwright``: through Playwright, which reports every request, console
+    message and script context of the tab to its driver while the page loads, as in the browser tests.
+    """
+    if driver == "devtools":
+        from benchmarks.devtools import Chromium
+
+        with Chromium(CHROMIUM, CHROMIUM_ARGS) as chromium:
+            yield chromium.new_tab
+        return
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        context = browser.new_context()
+        try:
+            yield lambda: _PlaywrightTab(context)
+        finally:
+            browser.close()
+
+
+def _marks(tab: Any, names: tuple[str, ...], timeout: float = 30) -> dict[str, float]:
+    """The page's marks once all of ``names`` are set, polled ten times a second (a tiny script each time)."""
+    deadline = time.perf_counter() + timeout
+    while True:
+        marks = tab.evaluate("window.__marks ?? {}") or {}
+        if all(name in marks for name in names):
+            return {name: float(marks[name]) for name in names}
+        if time.perf_counter() > deadline:
+            raise TimeoutError(f"the page did not show {[n for n in names if n not in marks]} in {timeout:.0f} s")
+        time.sleep(0.1)
+
+
+def _visits(new_tab: Callable[[], Any], url: str, title: list[str], complete: list[str], server_up: float) -> Visits:
+    """A first visit (the browser's profile is empty), then the same person again in a new tab; ``title`` and
+    ``complete`` are CSS selectors that must all match a displayed element."""
     took: list[float] = []
     for _ in range(2):
-        page = visitor.new_page()
-        page.goto(url)
-        page.wait_for_function("() => window.__marks?.title && window.__marks?.complete", timeout=30_000, polling=100)
-        marks = page.evaluate("() => window.__marks")
+        tab = new_tab()
+        for name, selectors in (("title", title), ("complete", complete)):
+            tab.add_script(
+                _MARK_WHEN_PAINTED.replace("SELECTORS", json.dumps(selectors)).replace("NAME", json.dumps(name))
+            )
+        tab.navigate(url)
+        marks = _marks(tab, ("title", "complete"))
         took += [marks["title"] / 1000, marks["complete"] / 1000]
-        page.close()
-    visitor.close()
+        tab.close()
     first_title, first_complete, next_title, next_complete = took
     return Visits(first_title, first_complete, next_title, next_complete, server_up=server_up)
 
 
-def first_visits(samples: int, command: list[str], *, assessments: int = 50) -> list[Visits]:
-    """First pages of our app, each sample on a newly started server (the strictest case: the first visitor
-    after the server is up) with a new browser profile. Title: the home page's heading; complete: the list of
-    ``assessments`` (a link each) and the sidebar's sign-in (the name under "Change your name", the role)."""
-    from playwright.sync_api import sync_playwright
-
+def first_visits(
+    samples: int, command: list[str], *, assessments: int = 50, drivers: tuple[str, ...] = ("devtools",)
+) -> dict[str, list[Visits]]:
+    """First pages of our app, each on a newly started server (the strictest case: the first visitor after the
+    server is up) and a newly started browser, the ``drivers`` taking turns. Title: the home page's heading;
+    complete: the list of ``assessments`` (a link each) and the sidebar's sign-in (the name under "Change your
+    name", the role)."""
     env, _ = _app_env(assessments)
-    out = []
-    with sync_playwright() as p:
-        for _ in range(samples):
-            with _server(command, ROOT, env) as (base, pid, up):
-                browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+    out: dict[str, list[Visits]] = {driver: [] for driver in drivers}
+    for _ in range(samples):
+        for driver in drivers:
+            with _server(command, ROOT, env) as (base, pid, up), _browser(driver) as new_tab:
                 before = _cpu_s(pid)
-                visits = _visits(browser, f"{base}/?as=Ada", [HOME_TITLE], HOME_COMPLETE, up)
+                visits = _visits(new_tab, f"{base}/?as=Ada", [HOME_TITLE], HOME_COMPLETE, up)
                 visits.server_cpu = _cpu_s(pid) - before
-                out.append(visits)
-                browser.close()
+                out[driver].append(visits)
     return out
 
 
 def hello_world_visits(samples: int) -> list[Visits]:
     """The floor on this machine: a one-line Streamlit app, measured the same way."""
-    from playwright.sync_api import sync_playwright
-
     folder = Path(tempfile.mkdtemp(prefix="dpia-bench-hello-"))
     (folder / "hello.py").write_text('import streamlit as st\nst.title("Hello")\n', encoding="utf-8")
     out = []
-    with sync_playwright() as p:
-        for _ in range(samples):
-            with _server([sys.executable, "-m", "streamlit", "run", "hello.py"], folder) as (base, _pid, up):
-                browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-                out.append(_visits(browser, base, ["h1#hello"], ["h1#hello"], up))
-                browser.close()
+    for _ in range(samples):
+        command = [sys.executable, "-m", "streamlit", "run", "hello.py"]
+        with _server(command, folder) as (base, _pid, up), _browser("devtools") as new_tab:
+            out.append(_visits(new_tab, base, ["h1#hello"], ["h1#hello"], up))
     return out
 
 
-def _app_env(assessments: int) -> tuple[dict[str, str], list[str]]:
-    """The app's environment on a new SQLite store where Ada owns ``assessments`` DPIAs; and their ids."""
+def _app_env(assessments: int, folder: Path | None = None) -> tuple[dict[str, str], list[str]]:
+    """The app's environment on a new SQLite store (in ``folder``, else a new temporary folder) where Ada owns
+    ``assessments`` DPIAs; and their ids."""
     import store
     from engine.loader import load_catalog
 
-    folder = tempfile.mkdtemp(prefix="dpia-bench-browser-")
+    folder = folder or Path(tempfile.mkdtemp(prefix="dpia-bench-browser-"))
     url = f"sqlite:///{folder}/bench.sqlite"
     catalog = load_catalog([ROOT / "questionnaires"]).questionnaires
     s = store.open_store(url, questionnaires=catalog)
@@ -319,13 +384,15 @@ def main() -> None:
         return
     samples = int(os.environ.get("DPIA_BENCH_SAMPLES", "7"))
     print(
-        f"first pages: {samples} samples, each on a newly started server with a new browser profile (Debian's "
-        f"Chromium, headless; browser and server share this machine's {os.cpu_count()} CPUs); "
+        f"first pages: {samples} samples, each on a newly started server and a newly started browser with an "
+        f"empty profile (Debian's Chromium, headless, over its DevTools pipe; browser and server share this "
+        f"machine's {os.cpu_count()} CPUs); "
         f"load average {os.getloadavg()[0]:.1f}; timed in the page from the start of the navigation"
     )
     hello = hello_world_visits(samples)
-    ours = first_visits(samples, SERVE)
-    plain = first_visits(max(3, samples // 2), STREAMLIT_RUN, assessments=5)
+    both = first_visits(samples, SERVE, drivers=("devtools", "playwright"))
+    ours, through_playwright = both["devtools"], both["playwright"]
+    plain = first_visits(max(3, samples // 2), STREAMLIT_RUN, assessments=5)["devtools"]
     print(f"server up (health ok) after {_spread([v.server_up for v in ours])}")
     print(f"server CPU for a first visit and a next one: {_spread([v.server_cpu for v in ours])}")
     print(
@@ -336,6 +403,11 @@ def main() -> None:
     print(
         f"first page, complete (the list of 50 assessments, the sidebar's sign-in): "
         f"{_spread([v.complete for v in ours])}"
+    )
+    print(
+        f"the same through Playwright (the tests' driver: it has the browser report every request, console "
+        f"message and script context while the page loads): title {_spread([v.title for v in through_playwright])}, "
+        f"complete {_spread([v.complete for v in through_playwright])}"
     )
     print(
         f"next visit (a new tab, Streamlit's scripts cached): title {_spread([v.next_title for v in ours])}, "
