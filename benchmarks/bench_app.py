@@ -18,7 +18,7 @@ Targets (the app's brief): rerun median < 50 ms; first page ready < 2 s after th
   after the server is up, with nothing of Streamlit's in the browser's cache. A one-line Streamlit app measured
   the same way gives the floor. The same visits through Playwright, which the browser tests use, are timed too:
   Playwright has the browser report every request, console message and script context to it while the page
-  loads, on the same CPUs, which costs about a tenth of a second.
+  loads, on the same CPUs, which cost the first page 0.1-0.35 s in our runs.
 * Memory: the server's resident set size (VmRSS) after a browser session opened 50 assessments one after the
   other.
 """

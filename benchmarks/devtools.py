@@ -111,7 +111,9 @@ class Chromium:
         message: dict[str, Any] = {"id": self._last_id, "method": method, "params": params}
         if session is not None:
             message["sessionId"] = session
-        os.write(self._commands, json.dumps(message).encode() + b"\0")
+        data = json.dumps(message).encode() + b"\0"
+        while data:
+            data = data[os.write(self._commands, data) :]
         while True:
             answer = self._next_message()
             if answer.get("id") != self._last_id:
