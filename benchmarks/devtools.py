@@ -88,11 +88,17 @@ class Chromium:
             os.dup2(high[0], 3)
             os.dup2(high[1], 4)
 
-        self._process = subprocess.Popen(
-            [executable, *DEFAULT_ARGS, *args, f"--user-data-dir={self._profile}", "--remote-debugging-pipe"],
-            close_fds=False,  # Python's own descriptors are not inherited anyway (PEP 446)
-            preexec_fn=on_3_and_4, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-        )  # fmt: skip
+        try:
+            self._process = subprocess.Popen(
+                [executable, *DEFAULT_ARGS, *args, f"--user-data-dir={self._profile}", "--remote-debugging-pipe"],
+                close_fds=False,  # Python's own descriptors are not inherited anyway (PEP 446)
+                preexec_fn=on_3_and_4, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            )  # fmt: skip
+        except OSError:
+            for fd in (to_browser, from_browser, self._commands, self._answers):
+                os.close(fd)
+            shutil.rmtree(self._profile, ignore_errors=True)
+            raise
         os.close(to_browser)
         os.close(from_browser)
         self._reader = os.fdopen(self._answers, "rb", buffering=0)
@@ -155,6 +161,8 @@ class Chromium:
 
 
 class Tab:
+    """A tab of :class:`Chromium`, driven through a DevTools session of its own."""
+
     def __init__(self, browser: Chromium, target: str, session: str) -> None:
         self._browser, self._target, self._session = browser, target, session
 
@@ -163,7 +171,8 @@ class Tab:
         self._browser.send("Page.addScriptToEvaluateOnNewDocument", self._session, source=source)
 
     def navigate(self, url: str) -> None:
-        """Start loading ``url``; returns when the navigation has started, not when the page has loaded."""
+        """Start loading ``url``; returns once the navigation has committed (or failed), long before the page has
+        loaded."""
         result = self._browser.send("Page.navigate", self._session, url=url)
         if result.get("errorText"):
             raise DevToolsError(f"{url}: {result['errorText']}")
@@ -172,7 +181,10 @@ class Tab:
         """The JSON value of ``expression`` in the page."""
         result = self._browser.send("Runtime.evaluate", self._session, expression=expression, returnByValue=True)
         if "exceptionDetails" in result:
-            raise DevToolsError(f"{expression}: {result['exceptionDetails'].get('text')}")
+            details = result["exceptionDetails"]
+            raise DevToolsError(
+                f"{expression}: {details.get('exception', {}).get('description') or details.get('text')}"
+            )
         return result["result"].get("value")
 
     def close(self) -> None:

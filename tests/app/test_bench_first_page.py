@@ -49,7 +49,7 @@ def test_the_devtools_driver_runs_scripts_first_reports_errors_and_cleans_up(tmp
         assert tab.evaluate("[window.seenByPage, innerWidth, innerHeight, matchMedia('(hover: hover)').matches]") == [
             "yes", 1280, 720, True,
         ]  # fmt: skip
-        with pytest.raises(DevToolsError, match="nowhere"):
+        with pytest.raises(DevToolsError, match="nowhere is not defined"):
             tab.evaluate("nowhere.at.all")
         with pytest.raises(DevToolsError, match=r"no-such-host\.invalid/: net::ERR_"):
             tab.navigate("http://no-such-host.invalid/")
