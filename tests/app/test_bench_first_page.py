@@ -41,7 +41,7 @@ def test_the_devtools_driver_runs_scripts_first_reports_errors_and_cleans_up(tmp
     with Chromium(CHROMIUM, bench_app.CHROMIUM_ARGS) as chromium:
         tab = chromium.new_tab()
         tab.add_script("window.addedBefore = 'yes'")
-        tab.navigate(page.as_uri())  # returns once the navigation has started
+        tab.navigate(page.as_uri())  # returns once the navigation has committed
         deadline = time.monotonic() + 30
         while tab.evaluate("document.readyState") != "complete" and time.monotonic() < deadline:
             time.sleep(0.05)
