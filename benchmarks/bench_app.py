@@ -313,9 +313,9 @@ def hello_world_visits(samples: int) -> list[Visits]:
     """The floor on this machine: a one-line Streamlit app, measured the same way."""
     folder = Path(tempfile.mkdtemp(prefix="dpia-bench-hello-"))
     (folder / "hello.py").write_text('import streamlit as st\nst.title("Hello")\n', encoding="utf-8")
+    command = [sys.executable, "-m", "streamlit", "run", "hello.py"]
     out = []
     for _ in range(samples):
-        command = [sys.executable, "-m", "streamlit", "run", "hello.py"]
         with _server(command, folder) as (base, _pid, up), _browser("devtools") as new_tab:
             out.append(_visits(new_tab, base, ["h1#hello"], ["h1#hello"], up))
     return out

@@ -172,11 +172,12 @@ class HashedAssets:
         if name is None:
             await self.app(scope, receive, send)
             return
+        path, kind = self.files[name]
         body = self.read.get(name)
         if body is None:
-            body = self.read[name] = self.files[name][0].read_bytes()
+            body = self.read[name] = path.read_bytes()
         headers = [
-            (b"content-type", self.files[name][1]),
+            (b"content-type", kind),
             (b"content-length", str(len(body)).encode()),
             (b"cache-control", self.CACHE_CONTROL),
         ]
